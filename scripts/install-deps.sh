@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Installs every Debian package that building, testing and benchmarking ihpa needs. Idempotent:
+# packages already present are left alone, so a second run costs one dpkg query.
+# Usage: scripts/install-deps.sh [--build-only]
+set -euo pipefail
+
+build_packages=(
+    build-essential cmake pkg-config git ca-certificates
+    libboost-dev libboost-system-dev libssl-dev openssl
+    libeigen3-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libhiredis-dev
+    libgtest-dev libgmock-dev libbenchmark-dev
+)
+# Real peers the integration tests, the end-to-end tests and the benchmarks start on 127.0.0.1.
+runtime_packages=(
+    curl xz-utils python3 python3-lxml
+    prometheus redis-server etcd-server nginx-light wrk
+    python3-statsmodels r-cran-forecast
+)
+# kubectl is not in every Debian mirror; it is installed when the configured repositories have it.
+optional_packages=(kubectl)
+
+wanted=("${build_packages[@]}")
+if [[ "${1:-}" != "--build-only" ]]; then
+    wanted+=("${runtime_packages[@]}")
+fi
+
+missing=()
+for pkg in "${wanted[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$pkg")
+    fi
+done
+
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+    sudo_cmd=(sudo)
+fi
+
+if ((${#missing[@]} > 0)); then
+    echo "install-deps: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    "${sudo_cmd[@]}" apt-get update -qq
+    "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+for pkg in "${optional_packages[@]}"; do
+    if ! command -v "$pkg" >/dev/null 2>&1; then
+        if apt-cache show "$pkg" >/dev/null 2>&1; then
+            "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "$pkg" ||
+                echo "install-deps: optional package $pkg could not be installed; tests that need it skip"
+        else
+            echo "install-deps: optional package $pkg is not available; tests that need it skip"
+        fi
+    fi
+done
+
+# The Debian packages enable and start system services; tests start their own instances on
+# ephemeral ports, so the system-wide ones are stopped where a service manager runs.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-system-running >/dev/null 2>&1; then
+    for svc in prometheus redis-server etcd nginx; do
+        "${sudo_cmd[@]}" systemctl stop "$svc" >/dev/null 2>&1 || true
+    done
+fi
+echo "install-deps: ok"

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds ihpa with AddressSanitizer + UndefinedBehaviorSanitizer and runs the whole test suite.
+# Usage: scripts/test.sh [ctest arguments...]   (build folder: build-sanitize, or $IHPA_BUILD_DIR)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/scripts/install-deps.sh"
+build=${IHPA_BUILD_DIR:-$root/build-sanitize}
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIHPA_SANITIZE=ON
+cmake --build "$build" --parallel "$(nproc)"
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+cd "$build"
+ctest --output-on-failure --timeout 600 "$@"
