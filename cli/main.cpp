@@ -14,6 +14,7 @@ int main(int argc, char** argv)
     ihpa::cli::add_serve_command(app, action);
     ihpa::cli::add_version_command(app, action);
     ihpa::cli::add_backtest_command(app, action);
+    ihpa::cli::add_simulate_command(app, action);
     CLI11_PARSE(app, argc, argv);
     try {
         return action ? action() : 2;

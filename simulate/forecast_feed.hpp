@@ -1,6 +1,15 @@
 #pragma once
 
+#include "model/forecaster.hpp"
+#include "model/series.hpp"
+#include "simulate/error.hpp"
+#include "simulate/lead_rule.hpp"
+
 #include <cstdint>
+#include <expected>
+#include <memory>
+#include <string>
+#include <string_view>
 
 namespace ihpa::simulate {
 
@@ -21,6 +30,69 @@ public:
     /// The entry at sync time `now`; calls come with strictly increasing `now`. A source that
     /// stands for a real forecaster uses no trace sample newer than `now`.
     [[nodiscard]] virtual ForecastReading read(std::int64_t now) = 0;
+};
+
+/// Which forecast path the rule is applied to.
+enum class ForecastBand {
+    Yhat, ///< the point forecast
+    Upper ///< the 90 % quantile
+};
+
+/// Parses "yhat" or "upper"; the error lists the accepted names.
+[[nodiscard]] std::expected<ForecastBand, SimulateError> parse_forecast_band(std::string_view name);
+
+/// The band's name as written in configs.
+[[nodiscard]] std::string forecast_band_name(ForecastBand band);
+
+/// How the forecast entry is computed, as `ihpa serve` does for one series.
+struct FeedSettings {
+    std::int64_t lead_seconds = 300;          ///< answer for now + lead, >= 0
+    LeadRule rule = LeadRule::WindowMax;
+    ForecastBand band = ForecastBand::Yhat;
+    std::int64_t refit_seconds = 300;         ///< refit interval (trace time), > 0
+    std::int64_t history_seconds = 14 * 86400; ///< at most this much history per fit, > 0
+    Eigen::Index min_history = 30;            ///< fewer samples: serve the latest value
+};
+
+/// Counters of what the feed did, for the summary.
+struct FeedStats {
+    int fits = 0;          ///< successful fits
+    int failed_fits = 0;   ///< fits the model refused; the latest value was served meanwhile
+    int cold_reads = 0;    ///< reads answered with the latest value (short history or no fit)
+};
+
+/// The real forecast entry: fits a `model::Forecaster` on the trace samples seen so far
+/// (never a sample newer than `now`), refitting every `refit_seconds` of trace time when new
+/// samples arrived, and serves `max(rule(path over [now, now + lead]), 0)`. The path starts at
+/// the last fitted sample and joins the forecast's horizons linearly (the same interpolation
+/// as the replayed load). With too little history or no successful fit it serves the latest
+/// observed value, as design.md's cold-start rule says.
+class ModelForecastFeed final : public ForecastSource {
+public:
+    /// `trace` outlives the feed; `forecaster` is not null.
+    ModelForecastFeed(const model::Series& trace, std::unique_ptr<model::Forecaster> forecaster,
+                      FeedSettings settings);
+
+    [[nodiscard]] ForecastReading read(std::int64_t now) override;
+
+    /// What the feed has done so far.
+    [[nodiscard]] const FeedStats& stats() const { return stats_; }
+
+private:
+    void refit(std::int64_t now, Eigen::Index samples);
+    void ensure_horizon(std::int64_t until);
+    [[nodiscard]] double path_at(const Eigen::VectorXd& horizons, double t) const;
+
+    const model::Series& trace_;
+    std::unique_ptr<model::Forecaster> forecaster_;
+    FeedSettings settings_;
+    FeedStats stats_;
+    std::shared_ptr<const model::FittedModel> fitted_;
+    model::Forecast forecast_;           ///< of `fitted_`, horizons 1..size
+    Eigen::Index fitted_samples_ = 0;    ///< samples the last fit attempt saw
+    std::int64_t last_fit_time_ = 0;     ///< sync time of the last fit attempt
+    std::int64_t fitted_end_ = 0;        ///< timestamp of the last fitted sample
+    double fitted_last_ = 0.0;           ///< its value: the path's start
 };
 
 } // namespace ihpa::simulate

@@ -1,30 +1,12 @@
 #pragma once
 
 #include "model/series.hpp"
-#include "simulate/error.hpp"
 
 #include <cstdint>
-#include <expected>
-#include <filesystem>
-#include <string>
-#include <string_view>
 
 namespace ihpa::simulate {
 
-/// A replayed metric trace: a workload total sampled at a constant step with no gaps
-/// (`series.values` all finite, at least two points).
-struct Trace {
-    std::string name;     ///< file stem, e.g. "crane_input11"
-    model::Series series; ///< the samples; `series.time_at(i)` is sample i's timestamp
-};
-
-/// Parses trace CSV text (header `timestamp,value`, unix seconds strictly increasing at one
-/// constant step, finite values). Errors name `source` and the line.
-[[nodiscard]] std::expected<Trace, SimulateError> parse_trace(std::string_view text,
-                                                            std::string_view source);
-
-/// Reads and parses the trace file at `path`; the trace is named after the file stem.
-[[nodiscard]] std::expected<Trace, SimulateError> read_trace(const std::filesystem::path& path);
+// How the simulation replays a trace (read by backtest/trace_csv) as load and as metric.
 
 /// Timestamp of the last sample.
 [[nodiscard]] std::int64_t end_time(const model::Series& series);
