@@ -1,5 +1,6 @@
 #include "backtest/backtest.hpp"
 #include "cli/command.hpp"
+#include "model/registry.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -21,6 +22,7 @@ struct BacktestFlags {
     std::string out_dir;
     std::string forecasts_dir;
     std::string json_path;
+    bool list_models = false;
 };
 
 std::optional<std::filesystem::path> path_or_none(const std::string& text)
@@ -62,6 +64,8 @@ void add_backtest_command(CLI::App& app, CommandAction& action)
     cmd->add_option("--forecasts", flags->forecasts_dir,
                     "With --score-only: directory of NAME.csv forecasts [+ timings.csv]");
     cmd->add_option("--json", flags->json_path, "Also write the scores to this file as JSON");
+    cmd->add_flag("--list-models", flags->list_models,
+                  "Print the names --model accepts, one per line, and exit");
 
     cmd->callback([&action, flags] {
         flags->options.traces_dir = path_or_none(flags->traces_dir);
@@ -69,7 +73,15 @@ void add_backtest_command(CLI::App& app, CommandAction& action)
         flags->options.out_dir = path_or_none(flags->out_dir);
         flags->options.forecasts_dir = path_or_none(flags->forecasts_dir);
         flags->options.json_path = path_or_none(flags->json_path);
-        action = [flags] { return backtest::run_backtest(flags->options, std::cout, std::cerr); };
+        action = [flags] {
+            if (flags->list_models) {
+                for (const auto& name : model::forecaster_names()) {
+                    std::cout << name << '\n';
+                }
+                return 0;
+            }
+            return backtest::run_backtest(flags->options, std::cout, std::cerr);
+        };
     });
 }
 

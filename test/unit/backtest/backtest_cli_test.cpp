@@ -140,6 +140,13 @@ TEST_F(BacktestCli, ScoreOnlyReportsInvalidForecastFilesWithStatusTwo)
     EXPECT_NEAR(json["summary"]["relmae_all"].get<double>(), 0.5275962443961527, 1e-9);
 }
 
+TEST_F(BacktestCli, ListsTheRegisteredModels)
+{
+    const auto outcome = ihpa("--list-models");
+    ASSERT_EQ(outcome.status, 0) << outcome.output;
+    EXPECT_NE(outcome.output.find("naive\n"), std::string::npos) << outcome.output;
+}
+
 TEST_F(BacktestCli, RejectsBadInputWithAPreciseMessage)
 {
     fs::create_directories(dir_ / "empty");
