@@ -1,85 +1,46 @@
 #include "model/naive.hpp"
 
-#include <algorithm>
 #include <cmath>
-#include <vector>
 
 namespace ihpa::model {
 namespace {
 
-/// Linear-interpolated empirical quantile of `values` (sorted in place), q in [0, 1].
-double empirical_quantile(std::vector<double>& values, double q)
-{
-    std::sort(values.begin(), values.end());
-    const double pos = q * static_cast<double>(values.size() - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(pos));
-    const auto hi = std::min(lo + 1, values.size() - 1);
-    const double frac = pos - static_cast<double>(lo);
-    return values[lo] + frac * (values[hi] - values[lo]);
-}
-
-class NaiveFit final : public FittedModel {
+class ConstantPath final : public MeanPath {
 public:
-    NaiveFit(Eigen::VectorXd values, double last, FitStats stats)
-        : values_(std::move(values)), last_(last), stats_(std::move(stats))
+    explicit ConstantPath(double value) : value_(value) {}
+    Eigen::VectorXd mean(Eigen::Index steps) const override
     {
+        return Eigen::VectorXd::Constant(steps, value_);
     }
-
-    Forecast forecast(Eigen::Index steps) const override
-    {
-        Forecast out{Eigen::VectorXd::Constant(steps, last_), Eigen::VectorXd::Constant(steps, last_),
-                     Eigen::VectorXd::Constant(steps, last_)};
-        for (Eigen::Index h = 1; h <= steps; ++h) {
-            std::vector<double> changes;
-            for (Eigen::Index t = 0; t + h < values_.size(); ++t) {
-                const double d = values_[t + h] - values_[t];
-                if (std::isfinite(d)) {
-                    changes.push_back(d);
-                }
-            }
-            if (changes.size() < 2) {
-                continue;
-            }
-            const double lo = empirical_quantile(changes, 0.1);
-            const double hi = empirical_quantile(changes, 0.9);
-            out.lower[h - 1] = last_ + std::min(lo, 0.0);
-            out.upper[h - 1] = last_ + std::max(hi, 0.0);
-        }
-        return out;
-    }
-
-    const FitStats& stats() const override { return stats_; }
 
 private:
-    Eigen::VectorXd values_;
-    double last_;
-    FitStats stats_;
+    double value_;
 };
 
 } // namespace
 
-std::expected<std::shared_ptr<const FittedModel>, ModelError> Naive::fit(const Series& series) const
+std::expected<ComponentRun, ModelError> Naive::run(const ComponentInput& input) const
 {
-    const Eigen::VectorXd& y = series.values;
-    Eigen::Index last = y.size() - 1;
-    while (last >= 0 && !std::isfinite(y[last])) {
-        --last;
+    const Eigen::Index n = input.y.size();
+    if (n < 1 || input.n_fit < 1) {
+        return std::unexpected(ModelError{ModelError::Kind::NotEnoughData, "naive: no data"});
     }
-    if (last < 0) {
-        return std::unexpected(
-            ModelError{ModelError::Kind::NotEnoughData, "naive: the series has no finite value"});
+    ComponentRun out;
+    out.validation.resize(n - input.n_fit, input.horizons);
+    for (Eigen::Index k = 0; k < out.validation.rows(); ++k) {
+        out.validation.row(k).setConstant(input.y[input.n_fit - 1 + k]);
     }
-    FitStats stats;
-    stats.description = "naive";
-    stats.aic = std::nan("");
-    for (Eigen::Index t = 1; t <= last; ++t) {
-        const double d = y[t] - y[t - 1];
-        if (std::isfinite(d)) {
-            stats.sse += d * d;
-            ++stats.n_obs;
+    out.final_path = std::make_shared<const ConstantPath>(input.y[n - 1]);
+    out.stats.description = "naive";
+    out.stats.aic = std::nan("");
+    for (Eigen::Index t = 1; t < input.n_fit; ++t) {
+        if (input.weight[t] > 0.0 && input.weight[t - 1] > 0.0) {
+            const double d = input.y[t] - input.y[t - 1];
+            out.stats.sse += d * d;
+            ++out.stats.n_obs;
         }
     }
-    return std::make_shared<const NaiveFit>(y.head(last + 1), y[last], std::move(stats));
+    return out;
 }
 
 } // namespace ihpa::model

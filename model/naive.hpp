@@ -1,16 +1,16 @@
 #pragma once
 
-#include "model/forecaster.hpp"
+#include "model/component.hpp"
 
 namespace ihpa::model {
 
-/// The naive forecast: every horizon repeats the last finite observation. Its 10 %/90 % band
-/// comes from the empirical quantiles of the in-sample h-step changes y[t+h] - y[t].
-class Naive final : public Forecaster {
+/// The naive forecast (Hyndman & Athanasopoulos, FPP3 §5.2): every horizon repeats the value
+/// at the origin. The reference every score is relative to, and the fallback of `auto`.
+class Naive final : public Component {
 public:
-    /// Fails with NotEnoughData when the series has no finite value.
-    [[nodiscard]] std::expected<std::shared_ptr<const FittedModel>, ModelError>
-    fit(const Series& series) const override;
+    /// Never fails on a non-empty prepared series.
+    [[nodiscard]] std::expected<ComponentRun, ModelError>
+    run(const ComponentInput& input) const override;
 };
 
 } // namespace ihpa::model

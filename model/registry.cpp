@@ -1,32 +1,84 @@
 #include "model/registry.hpp"
 
+#include "model/auto_ensemble.hpp"
 #include "model/naive.hpp"
+#include "model/seasonal_naive.hpp"
+#include "model/validated_fit.hpp"
 
 #include <array>
 
 namespace ihpa::model {
 namespace {
 
-using Factory = std::unique_ptr<Forecaster> (*)();
+using MadeForecaster = std::expected<std::unique_ptr<Forecaster>, ModelError>;
+using MadeComponent = std::expected<std::shared_ptr<const Component>, ModelError>;
+
+/// A component from a validated spec (`Model::create(Params{})`).
+template <class Model, class Params> MadeComponent make_component(Params params)
+{
+    auto model = Model::create(params);
+    if (!model) {
+        return std::unexpected(model.error());
+    }
+    return std::make_shared<const Model>(std::move(*model));
+}
+
+MadeComponent make_naive() { return std::make_shared<const Naive>(); }
+MadeComponent make_seasonal_naive()
+{
+    return make_component<SeasonalNaive>(SeasonalNaiveParams{});
+}
 
 struct Entry {
     std::string_view name;
-    Factory make;
+    MadeComponent (*make)(); ///< null for "auto", which combines the others
 };
 
 // One row per model; no self-registration (static libraries drop unreferenced objects).
+// `auto` combines every other row; naive comes first as its fallback.
 constexpr std::array kModels{
-    Entry{"naive", [] { return std::unique_ptr<Forecaster>(std::make_unique<Naive>()); }},
+    Entry{"auto", nullptr},
+    Entry{"seasonalNaive", &make_seasonal_naive},
+    Entry{"naive", &make_naive},
 };
+
+MadeForecaster make_auto()
+{
+    std::vector<AutoCandidate> candidates;
+    for (auto it = kModels.rbegin(); it != kModels.rend(); ++it) {
+        if (it->make == nullptr) {
+            continue;
+        }
+        auto component = it->make();
+        if (!component) {
+            return std::unexpected(component.error());
+        }
+        candidates.push_back(AutoCandidate{std::string(it->name), std::move(*component)});
+    }
+    auto made = AutoEnsemble::create(std::move(candidates), AutoParams{}, FitOptions{});
+    if (!made) {
+        return std::unexpected(made.error());
+    }
+    return std::unique_ptr<Forecaster>(std::move(*made));
+}
 
 } // namespace
 
 std::expected<std::unique_ptr<Forecaster>, ModelError> make_forecaster(std::string_view name)
 {
     for (const auto& entry : kModels) {
-        if (entry.name == name) {
-            return entry.make();
+        if (entry.name != name) {
+            continue;
         }
+        if (entry.make == nullptr) {
+            return make_auto();
+        }
+        auto component = entry.make();
+        if (!component) {
+            return std::unexpected(component.error());
+        }
+        return std::unique_ptr<Forecaster>(
+            std::make_unique<ComponentForecaster>(std::move(*component), FitOptions{}));
     }
     std::string known;
     for (const auto& entry : kModels) {
@@ -34,7 +86,8 @@ std::expected<std::unique_ptr<Forecaster>, ModelError> make_forecaster(std::stri
         known += entry.name;
     }
     return std::unexpected(ModelError{ModelError::Kind::InvalidSpec,
-                                      "unknown model \"" + std::string(name) + "\" (known: " + known + ")"});
+                                      "unknown model \"" + std::string(name) + "\" (known: " +
+                                          known + ")"});
 }
 
 std::vector<std::string> forecaster_names()

@@ -1,0 +1,172 @@
+#include "model/seasonality.hpp"
+
+#include <unsupported/Eigen/FFT>
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <utility>
+
+namespace ihpa::model {
+namespace {
+
+/// The autocorrelation function with, for every lag, the lowest value at lags 1..lag.
+struct Acf {
+    Eigen::VectorXd value;
+    Eigen::VectorXd running_min;
+
+    /// True when `lag` is a local maximum that rises `prominence` above the lowest value at a
+    /// shorter lag (a persistent series has a high but monotonically decaying ACF).
+    [[nodiscard]] bool is_peak(Eigen::Index lag, double prominence) const
+    {
+        if (lag < 2 || lag + 1 >= value.size()) {
+            return false;
+        }
+        if (value[lag] < value[lag - 1] || value[lag] < value[lag + 1]) {
+            return false;
+        }
+        return running_min[lag - 1] <= value[lag] - prominence;
+    }
+};
+
+/// The lag of the highest autocorrelation within ±5 % of `lag` (at least ±1 lag): a nominal
+/// period whose peak is blurred by noise still counts as a peak.
+Eigen::Index refine(const Eigen::VectorXd& acf, Eigen::Index lag)
+{
+    const Eigen::Index radius = std::max<Eigen::Index>(1, lag / 20);
+    Eigen::Index best = lag;
+    for (Eigen::Index l = std::max<Eigen::Index>(2, lag - radius);
+         l <= std::min(acf.size() - 2, lag + radius); ++l) {
+        if (acf[l] > acf[best]) {
+            best = l;
+        }
+    }
+    return best;
+}
+
+} // namespace
+
+Eigen::VectorXd autocorrelation(const Eigen::Ref<const Eigen::VectorXd>& y, Eigen::Index max_lag)
+{
+    const Eigen::Index n = y.size();
+    max_lag = std::min(max_lag, n - 1);
+    Eigen::VectorXd acf = Eigen::VectorXd::Zero(std::max<Eigen::Index>(max_lag + 1, 1));
+    if (n < 3) {
+        acf[0] = 1.0;
+        return acf;
+    }
+    // Remove the least-squares line, so a trend does not pass for persistence.
+    const Eigen::VectorXd t = Eigen::VectorXd::LinSpaced(n, 0.0, static_cast<double>(n - 1));
+    const double t_mean = t.mean();
+    const double y_mean = y.mean();
+    const double slope =
+        ((t.array() - t_mean) * (y.array() - y_mean)).sum() / (t.array() - t_mean).square().sum();
+    const Eigen::VectorXd x = (y.array() - y_mean - slope * (t.array() - t_mean)).matrix();
+    const double variance = x.squaredNorm();
+    if (!(variance > 1e-12 * std::max(1.0, y.squaredNorm()))) {
+        acf[0] = 1.0;
+        return acf;
+    }
+    Eigen::Index size = 1;
+    while (size < 2 * n) {
+        size *= 2;
+    }
+    std::vector<double> padded(static_cast<std::size_t>(size), 0.0);
+    std::copy(x.data(), x.data() + n, padded.begin());
+    Eigen::FFT<double> fft;
+    std::vector<std::complex<double>> spectrum;
+    fft.fwd(spectrum, padded);
+    for (auto& c : spectrum) {
+        c = std::complex<double>(std::norm(c), 0.0);
+    }
+    std::vector<double> lagged;
+    fft.inv(lagged, spectrum);
+    for (Eigen::Index l = 0; l <= max_lag; ++l) {
+        acf[l] = lagged[static_cast<std::size_t>(l)] / variance;
+    }
+    return acf;
+}
+
+std::vector<double> detect_periods(const Eigen::Ref<const Eigen::VectorXd>& y,
+                                   std::int64_t step_seconds, const SeasonalityOptions& options)
+{
+    std::vector<double> periods;
+    const Eigen::Index n = y.size();
+    const auto max_period = static_cast<Eigen::Index>(static_cast<double>(n) / options.min_cycles);
+    if (step_seconds <= 0 || max_period < 3) {
+        return periods;
+    }
+    // The ACF is computed on block means of at most `detection_points` blocks (aligned to the
+    // end), which keeps the FFT small; periods are then expressed in steps again.
+    const Eigen::Index block = std::max<Eigen::Index>(
+        1, (n + options.detection_points - 1) / options.detection_points);
+    const Eigen::Index blocks = n / block;
+    Eigen::VectorXd z(blocks);
+    for (Eigen::Index b = 0; b < blocks; ++b) {
+        z[b] = y.segment(n - (blocks - b) * block, block).mean();
+    }
+    const Eigen::Index max_lag = max_period / block;
+    if (max_lag < 3) {
+        return periods;
+    }
+    Acf shape{autocorrelation(z, max_lag + 1), {}};
+    const Eigen::VectorXd& acf = shape.value;
+    shape.running_min = acf;
+    for (Eigen::Index l = 2; l < acf.size(); ++l) {
+        shape.running_min[l] = std::min(shape.running_min[l - 1], acf[l]);
+    }
+    struct Candidate {
+        Eigen::Index lag;   ///< in blocks
+        double steps;       ///< the period in steps
+    };
+    std::vector<Candidate> candidates;
+    for (const std::int64_t seconds : options.candidate_seconds) {
+        const double steps = std::round(static_cast<double>(seconds) /
+                                        static_cast<double>(step_seconds));
+        const auto lag = static_cast<Eigen::Index>(std::llround(steps / static_cast<double>(block)));
+        if (steps >= 2.0 && lag >= 2 && lag <= max_lag) {
+            candidates.push_back({lag, steps});
+        }
+    }
+    Eigen::Index strongest = 0;
+    for (Eigen::Index l = 2; l + 1 < acf.size(); ++l) {
+        if (shape.is_peak(l, options.min_prominence) &&
+            (strongest == 0 || acf[l] > acf[strongest])) {
+            strongest = l;
+        }
+    }
+    if (strongest != 0) {
+        candidates.push_back({strongest, static_cast<double>(strongest * block)});
+    }
+    std::sort(candidates.begin(), candidates.end(),
+              [](const Candidate& a, const Candidate& b) { return a.lag < b.lag; });
+    std::vector<Candidate> accepted;
+    for (const Candidate& candidate : candidates) {
+        const Eigen::Index lag = candidate.lag;
+        if (acf[lag] < options.min_autocorrelation ||
+            !shape.is_peak(refine(acf, lag), options.min_prominence)) {
+            continue;
+        }
+        bool redundant = false;
+        for (const Candidate& shorter : accepted) {
+            const double ratio = static_cast<double>(lag) / static_cast<double>(shorter.lag);
+            const bool near_multiple = std::abs(ratio - std::round(ratio)) < 0.05 * ratio;
+            if (near_multiple && (std::round(ratio) < 1.5 ||
+                                  acf[lag] < acf[shorter.lag] + options.min_gain_over_divisor)) {
+                redundant = true;
+            }
+        }
+        if (!redundant) {
+            accepted.push_back(candidate);
+        }
+    }
+    std::sort(accepted.begin(), accepted.end(), [&acf](const Candidate& a, const Candidate& b) {
+        return acf[a.lag] > acf[b.lag];
+    });
+    for (const Candidate& candidate : accepted) {
+        periods.push_back(candidate.steps);
+    }
+    return periods;
+}
+
+} // namespace ihpa::model

@@ -1,0 +1,77 @@
+#include "model/seasonality.hpp"
+#include "synthetic.hpp"
+
+#include <gtest/gtest.h>
+
+namespace ihpa::model {
+namespace {
+
+using testing::daily_series;
+
+TEST(Autocorrelation, MatchesAPlainLoop)
+{
+    const Series s = daily_series(300, 48, 10.0);
+    const Eigen::VectorXd fast = autocorrelation(s.values, 100);
+    // Reference: detrend by least squares, then sum_t x_t x_{t+l} / sum_t x_t^2.
+    const Eigen::Index n = s.size();
+    double st = 0, sy = 0, stt = 0, sty = 0;
+    for (Eigen::Index i = 0; i < n; ++i) {
+        const auto t = static_cast<double>(i);
+        st += t;
+        sy += s.values[i];
+        stt += t * t;
+        sty += t * s.values[i];
+    }
+    const auto dn = static_cast<double>(n);
+    const double slope = (sty - st * sy / dn) / (stt - st * st / dn);
+    const double intercept = (sy - slope * st) / dn;
+    Eigen::VectorXd x(n);
+    for (Eigen::Index i = 0; i < n; ++i) {
+        x[i] = s.values[i] - intercept - slope * static_cast<double>(i);
+    }
+    for (Eigen::Index l = 0; l <= 100; ++l) {
+        double num = 0.0;
+        for (Eigen::Index t = 0; t + l < n; ++t) {
+            num += x[t] * x[t + l];
+        }
+        EXPECT_NEAR(fast[l], num / x.squaredNorm(), 1e-10) << "lag " << l;
+    }
+}
+
+TEST(DetectPeriods, FindsTheDailyCycleAtAnyStep)
+{
+    // 30-minute steps: 48 points a day; 5-minute steps: 288.
+    EXPECT_EQ(detect_periods(daily_series(500, 48, 5.0).values, 1800, {}),
+              std::vector<double>{48.0});
+    EXPECT_EQ(detect_periods(daily_series(3000, 288, 5.0, 300).values, 300, {}),
+              std::vector<double>{288.0});
+}
+
+TEST(DetectPeriods, NeedsTwoFullCycles)
+{
+    EXPECT_TRUE(detect_periods(daily_series(90, 48, 1.0).values, 1800, {}).empty());
+    EXPECT_FALSE(detect_periods(daily_series(100, 48, 1.0).values, 1800, {}).empty());
+}
+
+TEST(DetectPeriods, FindsAnUnlistedPeriodFromTheAutocorrelation)
+{
+    const auto periods = detect_periods(daily_series(500, 20, 5.0).values, 1800, {});
+    ASSERT_EQ(periods.size(), 1U);
+    EXPECT_EQ(periods.front(), 20.0);
+}
+
+TEST(DetectPeriods, AcceptsNoPeriodInNoiseOrAConstant)
+{
+    Series s = daily_series(2000, 48, 0.0);
+    testing::Noise noise(3);
+    for (Eigen::Index i = 0; i < s.size(); ++i) {
+        s.values[i] = noise.next();
+    }
+    EXPECT_TRUE(detect_periods(s.values, 1800, {}).empty());
+    s.values.setConstant(4.0);
+    EXPECT_TRUE(detect_periods(s.values, 1800, {}).empty());
+    EXPECT_TRUE(detect_periods(s.values.head(2), 1800, {}).empty());
+}
+
+} // namespace
+} // namespace ihpa::model
