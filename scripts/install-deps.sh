@@ -8,7 +8,7 @@ build_packages=(
     build-essential cmake pkg-config git ca-certificates
     libboost-dev libboost-system-dev libssl-dev openssl
     libeigen3-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libhiredis-dev
-    libgtest-dev libgmock-dev libbenchmark-dev
+    libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev
 )
 # Real peers the integration tests, the end-to-end tests and the benchmarks start on 127.0.0.1.
 runtime_packages=(

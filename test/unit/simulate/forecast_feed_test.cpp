@@ -1,0 +1,170 @@
+#include "simulate/forecast_feed.hpp"
+#include "simulate/lead_rule.hpp"
+#include "simulate/oracle_feed.hpp"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace ihpa::simulate {
+namespace {
+
+/// A fitted model that forecasts fixed values per horizon (band: ±1).
+class FixedFit final : public model::FittedModel {
+public:
+    explicit FixedFit(Eigen::VectorXd horizons) : horizons_(std::move(horizons)) {}
+    model::Forecast forecast(Eigen::Index steps) const override
+    {
+        model::Forecast out;
+        out.mean = Eigen::VectorXd::Constant(steps, horizons_[horizons_.size() - 1]);
+        out.mean.head(std::min(steps, horizons_.size())) = horizons_.head(std::min(steps, horizons_.size()));
+        out.lower = out.mean.array() - 1.0;
+        out.upper = out.mean.array() + 1.0;
+        return out;
+    }
+    const model::FitStats& stats() const override { return stats_; }
+
+private:
+    Eigen::VectorXd horizons_;
+    model::FitStats stats_;
+};
+
+/// Records every series it is fitted on; forecasts `horizons`, or fails when `fail` is set.
+class RecordingForecaster final : public model::Forecaster {
+public:
+    RecordingForecaster(std::vector<model::Series>& fits, Eigen::VectorXd horizons, bool fail)
+        : fits_(fits), horizons_(std::move(horizons)), fail_(fail)
+    {
+    }
+    std::expected<std::shared_ptr<const model::FittedModel>, model::ModelError>
+    fit(const model::Series& series) const override
+    {
+        fits_.push_back(series);
+        if (fail_) {
+            return std::unexpected(model::ModelError{model::ModelError::Kind::NotEnoughData, "no"});
+        }
+        return std::make_shared<const FixedFit>(horizons_);
+    }
+
+private:
+    std::vector<model::Series>& fits_;
+    Eigen::VectorXd horizons_;
+    bool fail_;
+};
+
+/// 0, 1, 2, ... every 60 s from t=0.
+model::Series ramp(Eigen::Index n)
+{
+    model::Series s;
+    s.start = 0;
+    s.step_seconds = 60;
+    s.values = Eigen::VectorXd::LinSpaced(n, 0.0, static_cast<double>(n - 1));
+    return s;
+}
+
+FeedSettings settings(std::int64_t lead, LeadRule rule)
+{
+    FeedSettings f;
+    f.lead_seconds = lead;
+    f.rule = rule;
+    f.refit_seconds = 120;
+    f.history_seconds = 600;
+    f.min_history = 3;
+    return f;
+}
+
+TEST(ModelForecastFeed, FitsOnlyOnSamplesSeenSoFarAtTheRefitInterval)
+{
+    const model::Series trace = ramp(40);
+    std::vector<model::Series> fits;
+    ModelForecastFeed feed(trace, std::make_unique<RecordingForecaster>(fits, Eigen::Vector3d{1, 2, 3}, false),
+                           settings(300, LeadRule::WindowMax));
+    for (std::int64_t now = 0; now < 1200; now += 15) {
+        (void)feed.read(now);
+        ASSERT_FALSE(!fits.empty() && fits.back().time_at(fits.back().size() - 1) > now) << "look-ahead at " << now;
+    }
+    // First fit at t=120 (3 samples), then every 120 s: 120, 240, ..., 1080.
+    ASSERT_EQ(fits.size(), 9U);
+    EXPECT_EQ(fits[0].size(), 3);
+    EXPECT_EQ(fits[1].time_at(fits[1].size() - 1), 240);
+    // The history window keeps 600 s = 10 samples.
+    EXPECT_EQ(fits.back().size(), 10);
+    EXPECT_EQ(fits.back().start, 1080 - 9 * 60);
+    EXPECT_EQ(feed.stats().fits, 9);
+    EXPECT_EQ(feed.stats().cold_reads, 8); // t = 0..105 before the third sample
+}
+
+// Last fitted sample: 9 at t=540 (ramp index 9); horizons 12, 20, 14 at 600, 660, 720.
+TEST(ModelForecastFeed, AppliesTheRuleToThePathFromTheLastSampleThroughTheHorizons)
+{
+    model::Series trace = ramp(20);
+    std::vector<model::Series> fits;
+    const Eigen::Vector3d horizons{12, 20, 14};
+    FeedSettings f = settings(90, LeadRule::Point);
+    f.refit_seconds = 10'000;
+    f.min_history = 10;
+    ModelForecastFeed point(trace, std::make_unique<RecordingForecaster>(fits, horizons, false), f);
+    // At 540 with lead 90: 12 + 0.5 × (20 - 12) = 16; band ±1 at 630.
+    const ForecastReading r = point.read(540);
+    EXPECT_DOUBLE_EQ(r.value, 16.0);
+    EXPECT_DOUBLE_EQ(r.lower, 15.0);
+    EXPECT_DOUBLE_EQ(r.upper, 17.0);
+    // At 600 with lead 90 (no refit): point at 690 = 20 + 0.5 × (14 - 20) = 17.
+    EXPECT_DOUBLE_EQ(point.read(600).value, 17.0);
+
+    f.rule = LeadRule::WindowMax;
+    ModelForecastFeed window(trace, std::make_unique<RecordingForecaster>(fits, horizons, false), f);
+    // max(path(540) = 9, 12 at 600, 16 at 630) = 16, then max over [600, 690] holds 20 at 660.
+    EXPECT_DOUBLE_EQ(window.read(540).value, 16.0);
+    EXPECT_DOUBLE_EQ(window.read(600).value, 20.0);
+
+    f.band = ForecastBand::Upper;
+    ModelForecastFeed upper(trace, std::make_unique<RecordingForecaster>(fits, horizons, false), f);
+    EXPECT_DOUBLE_EQ(upper.read(540).value, 17.0);
+}
+
+TEST(ModelForecastFeed, ServesTheLatestValueWhileFitsFailOrHistoryIsShort)
+{
+    const model::Series trace = ramp(20);
+    std::vector<model::Series> fits;
+    ModelForecastFeed feed(trace, std::make_unique<RecordingForecaster>(fits, Eigen::Vector3d{0, 0, 0}, true),
+                           settings(300, LeadRule::WindowMax));
+    EXPECT_DOUBLE_EQ(feed.read(60).value, 1.0);  // 2 samples < min_history
+    EXPECT_DOUBLE_EQ(feed.read(250).value, 4.0); // fit failed: latest sample (t=240)
+    EXPECT_EQ(feed.stats().failed_fits, 1);
+    EXPECT_EQ(feed.stats().fits, 0);
+}
+
+TEST(ModelForecastFeed, NeverServesANegativeValue)
+{
+    const model::Series trace = ramp(20);
+    std::vector<model::Series> fits;
+    ModelForecastFeed feed(trace, std::make_unique<RecordingForecaster>(fits, Eigen::Vector3d{-50, -50, -50}, false),
+                           settings(300, LeadRule::Point));
+    EXPECT_DOUBLE_EQ(feed.read(600).value, 0.0);
+}
+
+TEST(OracleFeed, ReadsTheTrueFutureLoadUnderTheRule)
+{
+    model::Series trace;
+    trace.start = 0;
+    trace.step_seconds = 60;
+    trace.values = Eigen::Vector4d{2, 10, 4, 4};
+    OracleFeed window(trace, 90, LeadRule::WindowMax);
+    EXPECT_DOUBLE_EQ(window.read(0).value, 10.0);  // the sample at 60 lies inside [0, 90]
+    EXPECT_DOUBLE_EQ(window.read(75).value, 8.5);  // load at 75 = 10 - 6 × 15/60
+    OracleFeed point(trace, 90, LeadRule::Point);
+    EXPECT_DOUBLE_EQ(point.read(0).value, 7.0);    // load at 90
+}
+
+TEST(LeadRule, ParsesConfigNames)
+{
+    EXPECT_EQ(parse_lead_rule("windowMax").value(), LeadRule::WindowMax);
+    EXPECT_EQ(parse_lead_rule("point").value(), LeadRule::Point);
+    EXPECT_EQ(parse_lead_rule("max").error().message, "unknown rule \"max\" (known: point, windowMax)");
+    EXPECT_EQ(parse_forecast_band("upper").value(), ForecastBand::Upper);
+    EXPECT_EQ(parse_forecast_band("lower").error().message, "unknown band \"lower\" (known: yhat, upper)");
+}
+
+} // namespace
+} // namespace ihpa::simulate
