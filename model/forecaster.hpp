@@ -36,6 +36,7 @@ struct FitStats {
     double aic = 0.0;         ///< Akaike information criterion (NaN when undefined)
     Eigen::Index n_obs = 0;   ///< number of finite observations used
     std::string description;  ///< model name plus chosen parameters, e.g. "holtWinters(a=0.3,...)"
+    Eigen::VectorXd parameters; ///< the fitted parameters, in the order of the description
 };
 
 /// An immutable fitted model (the "results" object). Thread-safe: every method is const.

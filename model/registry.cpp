@@ -1,6 +1,7 @@
 #include "model/registry.hpp"
 
 #include "model/auto_ensemble.hpp"
+#include "model/holt_winters.hpp"
 #include "model/naive.hpp"
 #include "model/seasonal_naive.hpp"
 #include "model/validated_fit.hpp"
@@ -29,6 +30,8 @@ MadeComponent make_seasonal_naive()
     return make_component<SeasonalNaive>(SeasonalNaiveParams{});
 }
 
+MadeComponent make_holt_winters() { return make_component<HoltWinters>(HoltWintersParams{}); }
+
 struct Entry {
     std::string_view name;
     MadeComponent (*make)(); ///< null for "auto", which combines the others
@@ -38,6 +41,7 @@ struct Entry {
 // `auto` combines every other row; naive comes first as its fallback.
 constexpr std::array kModels{
     Entry{"auto", nullptr},
+    Entry{"holtWinters", &make_holt_winters},
     Entry{"seasonalNaive", &make_seasonal_naive},
     Entry{"naive", &make_naive},
 };

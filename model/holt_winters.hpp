@@ -1,0 +1,82 @@
+#pragma once
+
+#include "model/component.hpp"
+
+#include <Eigen/Core>
+
+#include <cstdint>
+#include <expected>
+
+namespace ihpa::model {
+
+/// Smoothing parameters in the form of statsmodels' ExponentialSmoothing (Hyndman &
+/// Athanasopoulos, FPP3 §8.3, damped additive trend with additive seasonality):
+///   l_t = α (y_t − s_{t−m}) + (1 − α)(l_{t−1} + φ b_{t−1})
+///   b_t = β (l_t − l_{t−1}) + (1 − β) φ b_{t−1}
+///   s_t = γ (y_t − l_{t−1} − φ b_{t−1}) + (1 − γ) s_{t−m}
+///   ŷ_{t+h|t} = l_t + (φ + … + φ^h) b_t + s_{t+h−m(k+1)}, k = ⌊(h−1)/m⌋.
+struct SmoothingParams {
+    double alpha = 0.5; ///< smoothing_level, in (0, 1)
+    double beta = 0.05; ///< smoothing_trend, in (0, alpha)
+    double gamma = 0.1; ///< smoothing_seasonal, in (0, 1 − alpha)
+    double phi = 0.9;   ///< damping_trend, in [phi_min, phi_max]
+};
+
+/// Specification of the Holt-Winters model.
+struct HoltWintersParams {
+    double phi_min = 0.8;           ///< damping range (FPP3 §8.2 recommends 0.8–0.98)
+    double phi_max = 0.98;
+    double window_cycles = 4.0;     ///< parameters are fitted on this many recent cycles...
+    Eigen::Index min_window = 240;  ///< ...and at least this many points
+    Eigen::Index max_period = 2016; ///< longer periods are left to the Fourier model
+    double huber_k = 3.0;           ///< one-step errors beyond k robust sigmas are clipped (0: off)
+    int max_evaluations = 250;      ///< Nelder–Mead budget
+};
+
+/// Maps unrestricted optimiser coordinates to the constrained parameters (statsmodels
+/// `to_restricted`): α = σ(x0), β = α σ(x1), γ = (1 − α) σ(x2), φ = φmin + (φmax − φmin) σ(x3),
+/// with σ the logistic function. Without seasonality x2 is ignored (γ = 0).
+[[nodiscard]] SmoothingParams to_restricted(const Eigen::Vector4d& x, double phi_min,
+                                            double phi_max);
+
+/// The inverse of `to_restricted` for parameters strictly inside their ranges.
+[[nodiscard]] Eigen::Vector4d to_unrestricted(const SmoothingParams& p, double phi_min,
+                                              double phi_max);
+
+/// The in-sample one-step sum of squared errors of the recursion above over `y` (weights 0
+/// skip an error and the update), starting from the classical initial states (level = mean of
+/// the first cycle, trend = difference of the first two cycle means / m, seasonal = mean
+/// deviation of every full cycle from its mean). `period` 0 means no seasonality. `clip` > 0 clips |y − ŷ| to `clip`
+/// unless the previous error was also beyond it with the same sign (a level shift).
+/// Plain reference loop used by tests and, in an optimised form, by the fit.
+[[nodiscard]] double holt_winters_sse(const Eigen::Ref<const Eigen::VectorXd>& y,
+                                      const Eigen::Ref<const Eigen::VectorXd>& weight,
+                                      Eigen::Index period, const SmoothingParams& params,
+                                      double clip);
+
+/// Damped additive Holt-Winters, α, β, γ, φ fitted by minimising the SSE over a recent window
+/// with Nelder–Mead on the unrestricted scale. Period: the strongest detected one up to
+/// `max_period` that the window holds twice; without one, damped Holt (no seasonality).
+class HoltWinters final : public Component {
+public:
+    /// Keeps `params`; see `create`.
+    explicit HoltWinters(HoltWintersParams params);
+
+    /// InvalidSpec unless 0 < phi_min <= phi_max < 1, window_cycles >= 2, huber_k >= 0 and the
+    /// budget is positive.
+    [[nodiscard]] static std::expected<HoltWinters, ModelError> create(HoltWintersParams params);
+
+    /// Fits with `period` (0: none) and runs; NotEnoughData for fewer than two cycles (or ten
+    /// points without seasonality) before the validation window.
+    [[nodiscard]] std::expected<ComponentRun, ModelError>
+    run_with_period(const ComponentInput& input, Eigen::Index period) const;
+
+    /// Chooses the period from `input.periods`, then `run_with_period`.
+    [[nodiscard]] std::expected<ComponentRun, ModelError>
+    run(const ComponentInput& input) const override;
+
+private:
+    HoltWintersParams params_;
+};
+
+} // namespace ihpa::model
