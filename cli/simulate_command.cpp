@@ -3,6 +3,7 @@
 
 #include "backtest/trace_csv.hpp"
 #include "model/registry.hpp"
+#include "model/time_shift.hpp"
 #include "simulate/behavior.hpp"
 #include "simulate/capacity.hpp"
 #include "simulate/comparison.hpp"
@@ -90,11 +91,11 @@ int run_simulate(const SimulateFlags& flags)
     if (!error.empty()) {
         return fail(error);
     }
-    const auto rule = simulate::parse_lead_rule(flags.rule);
+    const auto rule = model::parse_shift_rule(flags.rule);
     if (!rule) {
         return fail("--rule: " + rule.error().message);
     }
-    const auto band = simulate::parse_forecast_band(flags.band);
+    const auto band = model::parse_shift_band(flags.band);
     if (!band) {
         return fail("--band: " + band.error().message);
     }
@@ -148,10 +149,12 @@ int run_simulate(const SimulateFlags& flags)
     run.trace_step_seconds = trace->series.step_seconds;
     run.capacity_source = capacity_source;
     run.model = flags.model;
-    run.feed = simulate::FeedSettings{*lead, *rule, *band, *refit, *history, 30};
+    run.rule = flags.rule;
+    run.band = flags.band;
+    run.feed = simulate::FeedSettings{model::TimeShift{*lead, *rule, *band, std::nullopt}, *refit, *history, 30};
     run.simulation = sim;
     simulate::ModelForecastFeed predictive(trace->series, std::move(*forecaster), run.feed);
-    simulate::OracleFeed oracle(trace->series, *lead, *rule);
+    simulate::OracleFeed oracle(trace->series, run.feed.shift);
     const simulate::Comparison comparison = simulate::run_comparison(trace->series, sim, predictive, oracle);
     run.feed_stats = predictive.stats();
 
@@ -204,7 +207,7 @@ void add_simulate_command(CLI::App& app, CommandAction& action)
     cmd->add_option("--refit", flags->refit, "Refit interval in trace time")->capture_default_str();
     cmd->add_option("--history", flags->history, "History window per fit")->capture_default_str();
     cmd->add_option("--rule", flags->rule, "Time-shift rule: point | windowMax")->capture_default_str();
-    cmd->add_option("--band", flags->band, "Forecast band: yhat | upper")->capture_default_str();
+    cmd->add_option("--band", flags->band, "Forecast band: yhat | upper | adjust")->capture_default_str();
     cmd->add_option("--model", flags->model, "Forecasting model (model registry name)")->capture_default_str();
     cmd->add_option("--min-replicas", flags->min_replicas, "HPA minReplicas")->capture_default_str();
     cmd->add_option("--max-replicas", flags->max_replicas, "HPA maxReplicas")->capture_default_str();

@@ -2,7 +2,6 @@
 
 #include "model/series.hpp"
 #include "simulate/forecast_feed.hpp"
-#include "simulate/lead_rule.hpp"
 #include "simulate/metrics.hpp"
 #include "simulate/simulation.hpp"
 
@@ -32,6 +31,8 @@ struct RunDescription {
     std::int64_t trace_step_seconds = 0;
     std::string capacity_source; ///< how the per-pod capacity was chosen, in words
     std::string model;           ///< forecasting model name
+    std::string rule;            ///< time-shift rule as configured, e.g. "windowMax"
+    std::string band;            ///< forecast band as configured, e.g. "yhat"
     FeedSettings feed;           ///< lead, rule, band, refit and history of the forecast entry
     FeedStats feed_stats;        ///< what the predictive side's feed did
     SimulationSettings simulation;

@@ -2,8 +2,8 @@
 
 #include "model/forecaster.hpp"
 #include "model/series.hpp"
+#include "model/time_shift.hpp"
 #include "simulate/error.hpp"
-#include "simulate/lead_rule.hpp"
 
 #include <cstdint>
 #include <expected>
@@ -32,23 +32,10 @@ public:
     [[nodiscard]] virtual ForecastReading read(std::int64_t now) = 0;
 };
 
-/// Which forecast path the rule is applied to.
-enum class ForecastBand {
-    Yhat, ///< the point forecast
-    Upper ///< the 90 % quantile
-};
-
-/// Parses "yhat" or "upper"; the error lists the accepted names.
-[[nodiscard]] std::expected<ForecastBand, SimulateError> parse_forecast_band(std::string_view name);
-
-/// The band's name as written in configs.
-[[nodiscard]] std::string forecast_band_name(ForecastBand band);
-
 /// How the forecast entry is computed, as `ihpa serve` does for one series.
 struct FeedSettings {
-    std::int64_t lead_seconds = 300;          ///< answer for now + lead, >= 0
-    LeadRule rule = LeadRule::WindowMax;
-    ForecastBand band = ForecastBand::Yhat;
+    /// Lead, rule and band (model/time_shift); design.md's defaults, rule windowMax.
+    model::TimeShift shift{300, model::ShiftRule::WindowMax, model::ShiftBand::Yhat, std::nullopt};
     std::int64_t refit_seconds = 300;         ///< refit interval (trace time), > 0
     std::int64_t history_seconds = 14 * 86400; ///< at most this much history per fit, > 0
     Eigen::Index min_history = 30;            ///< fewer samples: serve the latest value
@@ -63,10 +50,10 @@ struct FeedStats {
 
 /// The real forecast entry: fits a `model::Forecaster` on the trace samples seen so far
 /// (never a sample newer than `now`), refitting every `refit_seconds` of trace time when new
-/// samples arrived, and serves `max(rule(path over [now, now + lead]), 0)`. The path starts at
-/// the last fitted sample and joins the forecast's horizons linearly (the same interpolation
-/// as the replayed load). With too little history or no successful fit it serves the latest
-/// observed value, as design.md's cold-start rule says.
+/// samples arrived, and serves `model::served_value` of the latest fit at `now` (the path from
+/// the last fitted sample through the horizons, linear in between like the replayed load;
+/// `adjust` sees the samples that arrived since the fit). With too little history or no
+/// successful fit it serves the latest observed value, as design.md's cold-start rule says.
 class ModelForecastFeed final : public ForecastSource {
 public:
     /// `trace` outlives the feed; `forecaster` is not null.
@@ -80,19 +67,19 @@ public:
 
 private:
     void refit(std::int64_t now, Eigen::Index samples);
-    void ensure_horizon(std::int64_t until);
-    [[nodiscard]] double path_at(const Eigen::VectorXd& horizons, double t) const;
+    [[nodiscard]] bool ensure_horizon(std::int64_t until);
+    [[nodiscard]] ForecastReading latest_value(std::int64_t now);
 
     const model::Series& trace_;
     std::unique_ptr<model::Forecaster> forecaster_;
     FeedSettings settings_;
     FeedStats stats_;
     std::shared_ptr<const model::FittedModel> fitted_;
-    model::Forecast forecast_;           ///< of `fitted_`, horizons 1..size
+    model::Series fitted_history_;       ///< the series `fitted_` was fitted on
+    model::AnchoredForecast anchored_;   ///< `fitted_`'s forecast, long enough for the reads so far
+    model::AnchoredForecast lower_;      ///< the same with the 10 % path as its mean (plot band)
     Eigen::Index fitted_samples_ = 0;    ///< samples the last fit attempt saw
     std::int64_t last_fit_time_ = 0;     ///< sync time of the last fit attempt
-    std::int64_t fitted_end_ = 0;        ///< timestamp of the last fitted sample
-    double fitted_last_ = 0.0;           ///< its value: the path's start
 };
 
 } // namespace ihpa::simulate

@@ -2,18 +2,36 @@
 
 #include "simulate/trace.hpp"
 
+#include <algorithm>
+#include <cassert>
+
 namespace ihpa::simulate {
 
-OracleFeed::OracleFeed(const model::Series& trace, std::int64_t lead_seconds, LeadRule rule)
-    : trace_(trace), lead_seconds_(lead_seconds), rule_(rule)
+OracleFeed::OracleFeed(const model::Series& trace, model::TimeShift shift) : trace_(trace), shift_(shift)
 {
+    shift_.band = model::ShiftBand::Yhat;
 }
 
 ForecastReading OracleFeed::read(std::int64_t now)
 {
-    const double value = apply_lead_rule(rule_, now, lead_seconds_, trace_.start, trace_.step_seconds,
-                                         [this](double t) { return load_at(trace_, t); });
-    return {value, value, value};
+    // The "forecast" anchored at the latest sample is the trace itself from there on, held at
+    // the last value past the end, exactly like `load_at`.
+    const Eigen::Index origin = std::max<Eigen::Index>(samples_until(trace_, now) - 1, 0);
+    const std::int64_t ahead = now + shift_.lead_seconds - trace_.time_at(origin);
+    const auto steps = static_cast<Eigen::Index>(ahead / trace_.step_seconds + 1);
+    model::AnchoredForecast truth;
+    truth.origin = trace_.time_at(origin);
+    truth.step_seconds = trace_.step_seconds;
+    truth.origin_value = trace_.values[origin];
+    truth.forecast.mean.resize(steps);
+    for (Eigen::Index h = 1; h <= steps; ++h) {
+        truth.forecast.mean[h - 1] = trace_.values[std::min(origin + h, trace_.size() - 1)];
+    }
+    truth.forecast.lower = truth.forecast.mean;
+    truth.forecast.upper = truth.forecast.mean;
+    const auto value = model::served_value(truth, model::Series{}, now, shift_);
+    assert(value && "the truth covers now + lead by construction");
+    return {*value, *value, *value};
 }
 
 } // namespace ihpa::simulate

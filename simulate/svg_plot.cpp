@@ -239,9 +239,8 @@ std::string render_svg(const Comparison& comparison, const RunDescription& run)
     const std::string heading = "ihpa simulate: " + run.trace_name + " (per-pod capacity " +
                                 number_text(capacity) + ", pod start-up " +
                                 format_duration(run.simulation.pod_startup_seconds) + ", lead " +
-                                format_duration(run.feed.lead_seconds) + ", " + run.model + " " +
-                                lead_rule_name(run.feed.rule) + "/" + forecast_band_name(run.feed.band) +
-                                "; times UTC)";
+                                format_duration(run.feed.shift.lead_seconds) + ", " + run.model + " " + run.rule +
+                                "/" + run.band + "; times UTC)";
     out += text(kLeft, 22.0, heading, "start", " font-size=\"15\"");
     out += legend(44.0);
     if (n == 0) {

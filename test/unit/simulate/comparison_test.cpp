@@ -60,6 +60,12 @@ SimulationSettings settings_for(double capacity, double tolerance)
     return s;
 }
 
+/// Lead 5 minutes under `rule`, band yhat.
+model::TimeShift shift(model::ShiftRule rule)
+{
+    return model::TimeShift{300, rule, model::ShiftBand::Yhat, std::nullopt};
+}
+
 /// A forecast source that reads nothing: the predictive side equals the reactive one.
 class ZeroForecast final : public ForecastSource {
 public:
@@ -75,10 +81,10 @@ TEST(Comparison, AnOracleForecastIsNeverWorseThanReactive)
     std::vector<model::Series> traces = synthetic_traces();
     traces.push_back(fixture_trace());
     for (std::size_t k = 0; k < traces.size(); ++k) {
-        for (const LeadRule rule : {LeadRule::WindowMax, LeadRule::Point}) {
-            SCOPED_TRACE("trace " + std::to_string(k) + " rule " + lead_rule_name(rule));
+        for (const model::ShiftRule rule : {model::ShiftRule::WindowMax, model::ShiftRule::Point}) {
+            SCOPED_TRACE("trace " + std::to_string(k) + " rule " + std::to_string(static_cast<int>(rule)));
             ZeroForecast none;
-            OracleFeed oracle(traces[k], 300, rule);
+            OracleFeed oracle(traces[k], shift(rule));
             const Comparison c = run_comparison(traces[k], settings_for(6.0, 0.0), none, oracle);
             EXPECT_GT(c.reactive.metrics.under_provisioned_pod_minutes, 0.0);
             EXPECT_LE(c.oracle.metrics.under_provisioned_pod_minutes,
@@ -95,7 +101,7 @@ TEST(Comparison, WindowMaxOracleWithLeadCoveringStartupRemovesMostShortfall)
 {
     const model::Series trace = fixture_trace();
     ZeroForecast none;
-    OracleFeed oracle(trace, 300, LeadRule::WindowMax);
+    OracleFeed oracle(trace, shift(model::ShiftRule::WindowMax));
     const Comparison c = run_comparison(trace, settings_for(6.0, 0.0), none, oracle);
     EXPECT_LT(c.oracle.metrics.under_provisioned_pod_minutes,
               0.2 * c.reactive.metrics.under_provisioned_pod_minutes);
@@ -111,7 +117,7 @@ TEST(Comparison, ToleranceCanAnchorAnEarlyScaleUpBelowTheNeed)
 {
     const model::Series trace = fixture_trace();
     ZeroForecast none;
-    OracleFeed oracle(trace, 300, LeadRule::WindowMax);
+    OracleFeed oracle(trace, shift(model::ShiftRule::WindowMax));
     const Comparison c = run_comparison(trace, settings_for(6.0, 0.1), none, oracle);
     const std::size_t nine_am = 9 * 240;
     EXPECT_EQ(c.oracle.ticks[nine_am].replicas, 16);
@@ -123,8 +129,8 @@ TEST(Comparison, IsDeterministic)
 {
     const model::Series trace = fixture_trace();
     const auto run = [&] {
-        OracleFeed predictive(trace, 300, LeadRule::Point);
-        OracleFeed oracle(trace, 300, LeadRule::WindowMax);
+        OracleFeed predictive(trace, shift(model::ShiftRule::Point));
+        OracleFeed oracle(trace, shift(model::ShiftRule::WindowMax));
         return run_comparison(trace, settings_for(6.0, 0.1), predictive, oracle);
     };
     const Comparison a = run();

@@ -1,5 +1,4 @@
 #include "simulate/forecast_feed.hpp"
-#include "simulate/lead_rule.hpp"
 #include "simulate/oracle_feed.hpp"
 
 #include <gtest/gtest.h>
@@ -62,11 +61,14 @@ model::Series ramp(Eigen::Index n)
     return s;
 }
 
-FeedSettings settings(std::int64_t lead, LeadRule rule)
+using model::ShiftBand;
+using model::ShiftRule;
+
+FeedSettings settings(std::int64_t lead, ShiftRule rule)
 {
     FeedSettings f;
-    f.lead_seconds = lead;
-    f.rule = rule;
+    f.shift.lead_seconds = lead;
+    f.shift.rule = rule;
     f.refit_seconds = 120;
     f.history_seconds = 600;
     f.min_history = 3;
@@ -78,7 +80,7 @@ TEST(ModelForecastFeed, FitsOnlyOnSamplesSeenSoFarAtTheRefitInterval)
     const model::Series trace = ramp(40);
     std::vector<model::Series> fits;
     ModelForecastFeed feed(trace, std::make_unique<RecordingForecaster>(fits, Eigen::Vector3d{1, 2, 3}, false),
-                           settings(300, LeadRule::WindowMax));
+                           settings(300, ShiftRule::WindowMax));
     for (std::int64_t now = 0; now < 1200; now += 15) {
         (void)feed.read(now);
         ASSERT_FALSE(!fits.empty() && fits.back().time_at(fits.back().size() - 1) > now) << "look-ahead at " << now;
@@ -100,7 +102,7 @@ TEST(ModelForecastFeed, AppliesTheRuleToThePathFromTheLastSampleThroughTheHorizo
     model::Series trace = ramp(20);
     std::vector<model::Series> fits;
     const Eigen::Vector3d horizons{12, 20, 14};
-    FeedSettings f = settings(90, LeadRule::Point);
+    FeedSettings f = settings(90, ShiftRule::Point);
     f.refit_seconds = 10'000;
     f.min_history = 10;
     ModelForecastFeed point(trace, std::make_unique<RecordingForecaster>(fits, horizons, false), f);
@@ -112,15 +114,31 @@ TEST(ModelForecastFeed, AppliesTheRuleToThePathFromTheLastSampleThroughTheHorizo
     // At 600 with lead 90 (no refit): point at 690 = 20 + 0.5 × (14 - 20) = 17.
     EXPECT_DOUBLE_EQ(point.read(600).value, 17.0);
 
-    f.rule = LeadRule::WindowMax;
+    f.shift.rule = ShiftRule::WindowMax;
     ModelForecastFeed window(trace, std::make_unique<RecordingForecaster>(fits, horizons, false), f);
     // max(path(540) = 9, 12 at 600, 16 at 630) = 16, then max over [600, 690] holds 20 at 660.
     EXPECT_DOUBLE_EQ(window.read(540).value, 16.0);
     EXPECT_DOUBLE_EQ(window.read(600).value, 20.0);
 
-    f.band = ForecastBand::Upper;
+    f.shift.band = ShiftBand::Upper;
     ModelForecastFeed upper(trace, std::make_unique<RecordingForecaster>(fits, horizons, false), f);
     EXPECT_DOUBLE_EQ(upper.read(540).value, 17.0);
+}
+
+// Band adjust (model/time_shift): the fit at 540 forecasts 5 (band 4..6); the sample at 600 is
+// 10, 5 above the forecast, so the path moves up by 5 but stays inside the band: 6.
+TEST(ModelForecastFeed, AdjustSeesTheSamplesThatArrivedSinceTheFit)
+{
+    const model::Series trace = ramp(20);
+    std::vector<model::Series> fits;
+    FeedSettings f = settings(90, ShiftRule::Point);
+    f.refit_seconds = 10'000;
+    f.min_history = 10;
+    f.shift.band = ShiftBand::Adjust;
+    ModelForecastFeed feed(trace, std::make_unique<RecordingForecaster>(fits, Eigen::Vector3d{5, 5, 5}, false), f);
+    EXPECT_DOUBLE_EQ(feed.read(540).value, 5.0);
+    EXPECT_DOUBLE_EQ(feed.read(600).value, 6.0);
+    EXPECT_EQ(fits.size(), 1U);
 }
 
 TEST(ModelForecastFeed, ServesTheLatestValueWhileFitsFailOrHistoryIsShort)
@@ -128,7 +146,7 @@ TEST(ModelForecastFeed, ServesTheLatestValueWhileFitsFailOrHistoryIsShort)
     const model::Series trace = ramp(20);
     std::vector<model::Series> fits;
     ModelForecastFeed feed(trace, std::make_unique<RecordingForecaster>(fits, Eigen::Vector3d{0, 0, 0}, true),
-                           settings(300, LeadRule::WindowMax));
+                           settings(300, ShiftRule::WindowMax));
     EXPECT_DOUBLE_EQ(feed.read(60).value, 1.0);  // 2 samples < min_history
     EXPECT_DOUBLE_EQ(feed.read(250).value, 4.0); // fit failed: latest sample (t=240)
     EXPECT_EQ(feed.stats().failed_fits, 1);
@@ -140,7 +158,7 @@ TEST(ModelForecastFeed, NeverServesANegativeValue)
     const model::Series trace = ramp(20);
     std::vector<model::Series> fits;
     ModelForecastFeed feed(trace, std::make_unique<RecordingForecaster>(fits, Eigen::Vector3d{-50, -50, -50}, false),
-                           settings(300, LeadRule::Point));
+                           settings(300, ShiftRule::Point));
     EXPECT_DOUBLE_EQ(feed.read(600).value, 0.0);
 }
 
@@ -150,20 +168,11 @@ TEST(OracleFeed, ReadsTheTrueFutureLoadUnderTheRule)
     trace.start = 0;
     trace.step_seconds = 60;
     trace.values = Eigen::Vector4d{2, 10, 4, 4};
-    OracleFeed window(trace, 90, LeadRule::WindowMax);
+    OracleFeed window(trace, model::TimeShift{90, ShiftRule::WindowMax, ShiftBand::Upper, {}});
     EXPECT_DOUBLE_EQ(window.read(0).value, 10.0);  // the sample at 60 lies inside [0, 90]
     EXPECT_DOUBLE_EQ(window.read(75).value, 8.5);  // load at 75 = 10 - 6 × 15/60
-    OracleFeed point(trace, 90, LeadRule::Point);
+    OracleFeed point(trace, model::TimeShift{90, ShiftRule::Point, ShiftBand::Yhat, {}});
     EXPECT_DOUBLE_EQ(point.read(0).value, 7.0);    // load at 90
-}
-
-TEST(LeadRule, ParsesConfigNames)
-{
-    EXPECT_EQ(parse_lead_rule("windowMax").value(), LeadRule::WindowMax);
-    EXPECT_EQ(parse_lead_rule("point").value(), LeadRule::Point);
-    EXPECT_EQ(parse_lead_rule("max").error().message, "unknown rule \"max\" (known: point, windowMax)");
-    EXPECT_EQ(parse_forecast_band("upper").value(), ForecastBand::Upper);
-    EXPECT_EQ(parse_forecast_band("lower").error().message, "unknown band \"lower\" (known: yhat, upper)");
 }
 
 } // namespace

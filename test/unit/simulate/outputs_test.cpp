@@ -40,9 +40,11 @@ struct Fixture {
         run.trace_step_seconds = trace.step_seconds;
         run.capacity_source = "--per-pod-capacity";
         run.model = "oracle";
+        run.rule = "windowMax";
+        run.band = "yhat";
         run.simulation.per_pod_capacity = 5.0;
-        OracleFeed predictive(trace, 300, LeadRule::Point);
-        OracleFeed oracle(trace, 300, LeadRule::WindowMax);
+        OracleFeed predictive(trace, model::TimeShift{300, model::ShiftRule::Point, model::ShiftBand::Yhat, {}});
+        OracleFeed oracle(trace, run.feed.shift);
         comparison = run_comparison(trace, run.simulation, predictive, oracle);
     }
 };
