@@ -1,9 +1,11 @@
 #include "model/registry.hpp"
 
 #include "model/auto_ensemble.hpp"
+#include "model/fourier.hpp"
 #include "model/holt_winters.hpp"
 #include "model/naive.hpp"
 #include "model/seasonal_naive.hpp"
+#include "model/stl.hpp"
 #include "model/validated_fit.hpp"
 
 #include <array>
@@ -32,6 +34,10 @@ MadeComponent make_seasonal_naive()
 
 MadeComponent make_holt_winters() { return make_component<HoltWinters>(HoltWintersParams{}); }
 
+MadeComponent make_fourier() { return make_component<Fourier>(FourierParams{}); }
+
+MadeComponent make_stl() { return make_component<Stl>(StlParams{}); }
+
 struct Entry {
     std::string_view name;
     MadeComponent (*make)(); ///< null for "auto", which combines the others
@@ -42,6 +48,8 @@ struct Entry {
 constexpr std::array kModels{
     Entry{"auto", nullptr},
     Entry{"holtWinters", &make_holt_winters},
+    Entry{"fourier", &make_fourier},
+    Entry{"stl", &make_stl},
     Entry{"seasonalNaive", &make_seasonal_naive},
     Entry{"naive", &make_naive},
 };
