@@ -66,9 +66,30 @@ Eigen::VectorXd robust_seasonal(const Eigen::Ref<const Eigen::VectorXd>& y, Eige
                                                  window_mean(t - half + 1, m));
         detrended[t - begin] = y[t] - trend;
     }
-    Eigen::VectorXd weight = Eigen::VectorXd::Ones(detrended.size());
-    Eigen::VectorXd season = Eigen::VectorXd::Zero(m);
-    for (int pass = 0; pass <= iterations; ++pass) {
+    // Start from the per-phase medians (a robust start), then bisquare-weighted means.
+    Eigen::VectorXd season(m);
+    std::vector<double> phase_values;
+    for (Eigen::Index p = 0; p < m; ++p) {
+        phase_values.clear();
+        for (Eigen::Index i = (p - begin % m + m) % m; i < detrended.size(); i += m) {
+            phase_values.push_back(detrended[i]);
+        }
+        season[p] = phase_values.empty() ? 0.0 : median_of(phase_values);
+    }
+    Eigen::VectorXd weight(detrended.size());
+    std::vector<double> residuals(static_cast<std::size_t>(detrended.size()));
+    for (int pass = 0; pass < iterations; ++pass) {
+        // Bisquare robustness weights, Cleveland et al. 1990, eq. (6): h = 6 median |r|.
+        for (Eigen::Index i = 0; i < detrended.size(); ++i) {
+            residuals[static_cast<std::size_t>(i)] =
+                std::abs(detrended[i] - season[(begin + i) % m]);
+        }
+        const double h = 6.0 * median_of(residuals);
+        for (Eigen::Index i = 0; i < detrended.size(); ++i) {
+            const double r = residuals[static_cast<std::size_t>(i)];
+            const double u = h > 0.0 ? r / h : (r > 0.0 ? 1.0 : 0.0);
+            weight[i] = u < 1.0 ? (1.0 - u * u) * (1.0 - u * u) : 0.0;
+        }
         Eigen::VectorXd sum = Eigen::VectorXd::Zero(m);
         Eigen::VectorXd total = Eigen::VectorXd::Zero(m);
         for (Eigen::Index i = 0; i < detrended.size(); ++i) {
@@ -77,24 +98,12 @@ Eigen::VectorXd robust_seasonal(const Eigen::Ref<const Eigen::VectorXd>& y, Eige
             total[phase] += weight[i];
         }
         for (Eigen::Index p = 0; p < m; ++p) {
-            season[p] = total[p] > 0.0 ? sum[p] / total[p] : 0.0;
-        }
-        season.array() -= season.mean();
-        if (pass == iterations) {
-            break;
-        }
-        // Bisquare robustness weights, Cleveland et al. 1990, eq. (6): h = 6 median |r|.
-        std::vector<double> residuals(static_cast<std::size_t>(detrended.size()));
-        for (Eigen::Index i = 0; i < detrended.size(); ++i) {
-            residuals[static_cast<std::size_t>(i)] =
-                std::abs(detrended[i] - season[(begin + i) % m]);
-        }
-        const double h = 6.0 * median_of(residuals);
-        for (Eigen::Index i = 0; i < detrended.size(); ++i) {
-            const double u = h > 0.0 ? residuals[static_cast<std::size_t>(i)] / h : 0.0;
-            weight[i] = u < 1.0 ? (1.0 - u * u) * (1.0 - u * u) : 0.0;
+            if (total[p] > 0.0) {
+                season[p] = sum[p] / total[p];
+            }
         }
     }
+    season.array() -= season.mean();
     return season;
 }
 

@@ -12,16 +12,16 @@ namespace ihpa::model {
 /// Specification of the decomposition + exponential smoothing forecaster.
 struct StlParams {
     double seasonal_cycles = 6.0;  ///< cycles averaged for the seasonal component (recent ones)
-    int robust_iterations = 2;     ///< bisquare reweighting passes (0: not robust)
+    int robust_iterations = 2;     ///< bisquare reweighting passes (0: per-phase medians)
     Eigen::Index max_period = 2016; ///< longer periods are left to the Fourier model
     HoltWintersParams smoothing{.min_window = 288}; ///< damped Holt on the adjusted series
 };
 
 /// Seasonal component of `y` for period `m` (an STL-style robust decomposition after
-/// Cleveland et al. 1990, simplified): the trend is a centred 2×m moving average, each phase's
-/// seasonal value is the robustness-weighted mean of its detrended values over the last
-/// `cycles` cycles, with bisquare weights (6 × median |residual|) recomputed `iterations` times,
-/// and the seasonal values are centred to mean zero. Element i is the phase of y[i mod m];
+/// Cleveland et al. 1990, simplified): the trend is a centred 2×m moving average; each phase's
+/// seasonal value starts as the median of its detrended values over the last `cycles` cycles
+/// and is then, `iterations` times, their mean under bisquare robustness weights
+/// (6 × median |residual|); the seasonal values are centred to mean zero. Element i is the phase of y[i mod m];
 /// needs y.size() >= 2m.
 [[nodiscard]] Eigen::VectorXd robust_seasonal(const Eigen::Ref<const Eigen::VectorXd>& y,
                                               Eigen::Index period, double cycles,

@@ -20,7 +20,7 @@ struct FitOptions {
     Eigen::Index min_validation = 96;              ///< ...but at least this many origins...
     double max_validation_share = 1.0 / 3.0;       ///< ...and at most this share of the points
     Eigen::Index horizons = 12;                    ///< horizons whose errors are measured
-    double band_scale = 1.0;                       ///< widens (> 1) the conformal band
+    double band_scale = 1.15; ///< widens the conformal band (in-sample selection is optimistic)
 };
 
 /// The values a model works on, the time layout and the validation split, derived from
