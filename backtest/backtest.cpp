@@ -82,7 +82,8 @@ std::expected<void, BacktestError> check_out_dir(const std::filesystem::path& ou
             BacktestError{out_dir.string() + ": cannot create directory (" + ec.message() + ")"});
     }
     for (const auto& trace : traces) {
-        if (std::filesystem::equivalent(out_dir, trace.path.parent_path(), ec)) {
+        const auto trace_dir = trace.path.has_parent_path() ? trace.path.parent_path() : ".";
+        if (std::filesystem::equivalent(out_dir, trace_dir, ec)) {
             return std::unexpected(BacktestError{
                 out_dir.string() + ": is the directory of the traces; the forecasts would "
                                    "overwrite them (give another --out)"});

@@ -18,7 +18,8 @@ inline constexpr double kUpperQuantile = 0.9;
 struct OriginPlan {
     Eigen::Index test_start = 0;       ///< floor(0.8 * n)
     Eigen::Index stride = 1;           ///< distance between consecutive origins, in points
-    std::vector<Eigen::Index> origins; ///< o_k = test_start - 1 + k * stride while o_k + 12 <= n - 1
+    /// o_k = test_start - 1 + k * stride while o_k + 12 <= n - 1
+    std::vector<Eigen::Index> origins;
 };
 
 /// The BT1 origins of a trace of `n` points (PROTOCOL.md, "Origins and horizons"): e.g. 178

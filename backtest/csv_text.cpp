@@ -95,7 +95,8 @@ std::optional<double> parse_number(std::string_view field)
     if (ec == std::errc::result_out_of_range) {
         // Python's float() gives +-inf for "1e999" and 0.0 for "1e-999"; from_chars gives up.
         const auto e = field.find_first_of("eE");
-        const bool tiny = e != std::string_view::npos && field.find('-', e) != std::string_view::npos;
+        const bool tiny =
+            e != std::string_view::npos && field.find('-', e) != std::string_view::npos;
         const bool negative = field.front() == '-';
         return tiny ? 0.0 : (negative ? -1.0 : 1.0) * std::numeric_limits<double>::infinity();
     }

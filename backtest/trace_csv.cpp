@@ -40,10 +40,11 @@ std::expected<Trace, BacktestError> parse_trace_csv(std::string_view text,
 {
     const auto rows = split_csv(text);
     if (rows.empty()) {
-        return std::unexpected(line_error(path, 1, "empty file, expected the header timestamp,value"));
+        return std::unexpected(
+            line_error(path, 1, "empty file, expected the header timestamp,value"));
     }
     const auto& header = rows.front();
-    if (header.fields.size() != 2 || header.fields[0] != "timestamp" || header.fields[1] != "value") {
+    if (header.joined() != "timestamp,value") {
         return std::unexpected(line_error(
             path, 1, "header must be timestamp,value (got \"" + header.joined() + "\")"));
     }

@@ -30,7 +30,7 @@ traces=$(cd "$traces" && pwd)
 ihpa=${IHPA_BINARY:-$root/build/cli/ihpa}
 out=${IHPA_BENCH_OUT:-$root/out/forecast-bench}
 if [[ ! -x $ihpa ]]; then
-    echo "forecast.sh: $ihpa not found; build it (cmake --build build --target ihpa) or set IHPA_BINARY" >&2
+    echo "forecast.sh: $ihpa not found; build the ihpa target or set IHPA_BINARY" >&2
     exit 1
 fi
 python=${PYTHON:-}

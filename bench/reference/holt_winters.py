@@ -46,7 +46,8 @@ def forecast_origin(history, period, params, seed, repetitions):
     """(fitted params, [(yhat, lower, upper)] for h = 1..12)."""
     if params is None:
         fit = model(history, period).fit()
-        params = {k: fit.params[k] for k in PARAMS if k in fit.params and fit.params[k] == fit.params[k]}
+        params = {k: fit.params[k] for k in PARAMS
+                  if k in fit.params and fit.params[k] == fit.params[k]}  # NaN: not in the model
     else:
         fit = model(history, period).fit(optimized=False, **params)
     mean = np.asarray(fit.forecast(bt1.HMAX))
@@ -74,11 +75,13 @@ def run_trace(ys, origins, period, refit, repetitions):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--traces", required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--every", type=int, default=1, help="every K-th BT1 origin only (quick look)")
-    ap.add_argument("--refit", type=int, default=25, help="re-estimate the parameters every R origins")
+    ap.add_argument("--refit", type=int, default=25,
+                    help="re-estimate the parameters every R origins")
     ap.add_argument("--repetitions", type=int, default=500, help="simulated paths for the band")
     a = ap.parse_args()
     os.makedirs(a.out, exist_ok=True)

@@ -77,7 +77,8 @@ TEST(ForecastCsv, RejectsWhatTheReferenceScorerRejects)
     const Case cases[] = {
         {"empty", "", "f.csv: empty file"},
         {"header", "origin,h,yhat,lower,upper\n",
-         "f.csv:1: header must be origin,horizon,yhat,lower,upper (got \"origin,h,yhat,lower,upper\")"},
+         "f.csv:1: header must be origin,horizon,yhat,lower,upper "
+         "(got \"origin,h,yhat,lower,upper\")"},
         {"fields", forecast_text(2, "47,6,1,1"), "f.csv:4: expected 5 fields, got 4"},
         {"origin", forecast_text(0, "47.0,1,1,1,1"), "f.csv:2: origin/horizon must be integers"},
         {"number", forecast_text(5, "49,3,x,1,1"), "f.csv:7: yhat/lower/upper must be numbers"},

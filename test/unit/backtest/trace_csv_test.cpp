@@ -64,7 +64,8 @@ TEST(ParseTraceCsv, RejectsBadInputNamingFileAndLine)
     };
     const Case cases[] = {
         {"empty file", "", "t.csv:1: empty file, expected the header timestamp,value"},
-        {"bad header", "time,value\n1,2\n", "t.csv:1: header must be timestamp,value (got \"time,value\")"},
+        {"bad header", "time,value\n1,2\n",
+         "t.csv:1: header must be timestamp,value (got \"time,value\")"},
         {"three fields", with_line(60, 5, "2200,1,2"),
          "t.csv:5: expected 2 fields (timestamp,value), got 3"},
         {"text timestamp", with_line(60, 3, "noon,1"),
@@ -100,13 +101,14 @@ TEST(ReadTraceCsv, NamesAMissingFile)
 {
     const auto trace = read_trace_csv("no/such/trace.csv");
     ASSERT_FALSE(trace);
-    EXPECT_EQ(trace.error().message, "no/such/trace.csv: cannot open file (No such file or directory)");
+    EXPECT_EQ(trace.error().message,
+              "no/such/trace.csv: cannot open file (No such file or directory)");
 }
 
 TEST(ReadTraceCsv, ReadsTheFixtureTraces)
 {
-    const auto trace =
-        read_trace_csv(std::string(IHPA_SOURCE_DIR) + "/test/fixtures/backtest/traces/daily_wave.csv");
+    const auto trace = read_trace_csv(std::string(IHPA_SOURCE_DIR) +
+                                      "/test/fixtures/backtest/traces/daily_wave.csv");
     ASSERT_TRUE(trace) << trace.error().message;
     EXPECT_EQ(trace->series.size(), 120);
     EXPECT_EQ(trace->series.step_seconds, 3600);
