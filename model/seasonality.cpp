@@ -29,11 +29,14 @@ struct Acf {
     }
 };
 
-/// The lag of the highest autocorrelation within ±5 % of `lag` (at least ±1 lag): a nominal
-/// period whose peak is blurred by noise still counts as a peak.
+/// ±5 % of `lag` (at least ±1 lag): a nominal period whose peak is blurred by noise still
+/// counts as a peak.
+Eigen::Index refine_radius(Eigen::Index lag) { return std::max<Eigen::Index>(1, lag / 20); }
+
+/// The lag of the highest autocorrelation within `refine_radius` of `lag`.
 Eigen::Index refine(const Eigen::VectorXd& acf, Eigen::Index lag)
 {
-    const Eigen::Index radius = std::max<Eigen::Index>(1, lag / 20);
+    const Eigen::Index radius = refine_radius(lag);
     Eigen::Index best = lag;
     for (Eigen::Index l = std::max<Eigen::Index>(2, lag - radius);
          l <= std::min(acf.size() - 2, lag + radius); ++l) {
@@ -135,7 +138,13 @@ std::vector<double> detect_periods(const Eigen::Ref<const Eigen::VectorXd>& y,
             strongest = l;
         }
     }
-    if (strongest != 0) {
+    // A peak within the refinement radius of a listed duration is that duration (the block
+    // means and noise blur the peak by a lag or two): the duration is kept in exact steps.
+    const bool near_listed =
+        std::any_of(candidates.begin(), candidates.end(), [&](const Candidate& listed) {
+            return std::abs(strongest - listed.lag) <= refine_radius(listed.lag);
+        });
+    if (strongest != 0 && !near_listed) {
         candidates.push_back({strongest, static_cast<double>(strongest * block)});
     }
     std::sort(candidates.begin(), candidates.end(),

@@ -47,6 +47,14 @@ TEST(DetectPeriods, FindsTheDailyCycleAtAnyStep)
               std::vector<double>{288.0});
 }
 
+TEST(DetectPeriods, SnapsAPeakNearACandidateToTheCandidateDuration)
+{
+    // 1,500 points are averaged in blocks of 2 and the ACF peaks at 143 blocks (286 steps):
+    // the detected period is still exactly one day.
+    EXPECT_EQ(detect_periods(daily_series(1500, 288, 5.0, 300).values, 300, {}),
+              std::vector<double>{288.0});
+}
+
 TEST(DetectPeriods, NeedsTwoFullCycles)
 {
     EXPECT_TRUE(detect_periods(daily_series(90, 48, 1.0).values, 1800, {}).empty());
