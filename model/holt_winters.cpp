@@ -135,13 +135,14 @@ private:
             return 0.0;
         }
         const auto m = static_cast<std::size_t>(period_);
-        return season_[(pos_ + static_cast<std::size_t>(h - 1)) % m];
+        const std::size_t i = pos_ + static_cast<std::size_t>(h - 1);
+        return season_[i < m ? i : i % m];
     }
 
     void advance()
     {
-        if (period_ > 0) {
-            pos_ = (pos_ + 1) % static_cast<std::size_t>(period_);
+        if (period_ > 0 && ++pos_ == static_cast<std::size_t>(period_)) {
+            pos_ = 0;
         }
     }
 

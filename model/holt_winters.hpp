@@ -30,7 +30,7 @@ struct HoltWintersParams {
     Eigen::Index min_window = 240;  ///< ...and at least this many points
     Eigen::Index max_period = 2016; ///< longer periods are left to the Fourier model
     double huber_k = 3.0;           ///< one-step errors beyond k robust sigmas are clipped (0: off)
-    int max_evaluations = 250;      ///< Nelder–Mead budget
+    int max_evaluations = 120;      ///< Nelder–Mead budget
 };
 
 /// Maps unrestricted optimiser coordinates to the constrained parameters (statsmodels
