@@ -1,0 +1,319 @@
+#include "apiserver/router.hpp"
+
+#include "apiserver/discovery.hpp"
+#include "apiserver/url.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cctype>
+
+namespace ihpa::apiserver {
+namespace {
+
+constexpr std::string_view kTextPlain = "text/plain; charset=utf-8";
+constexpr std::string_view kPrometheusText = "text/plain; version=0.0.4; charset=utf-8";
+
+std::string lowercase(std::string_view s)
+{
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::string_view trim(std::string_view s)
+{
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
+        s.remove_prefix(1);
+    }
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
+        s.remove_suffix(1);
+    }
+    return s;
+}
+
+/// True when one media range of `accept` can be answered with plain JSON. Kubernetes clients
+/// ask for protobuf with `*/*` or JSON as a fallback; a protobuf-only request is answered in
+/// JSON too, because client-go decodes by the response Content-Type. Ranges with an `as=`
+/// parameter (aggregated discovery) ask for a different document and do not count.
+bool accepts_json(std::string_view accept)
+{
+    if (trim(accept).empty()) {
+        return true;
+    }
+    while (!accept.empty()) {
+        const auto comma = accept.find(',');
+        const std::string_view range = accept.substr(0, comma);
+        accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
+        const auto semi = range.find(';');
+        const std::string type = lowercase(trim(range.substr(0, semi)));
+        const std::string params =
+            semi == std::string_view::npos ? std::string{} : lowercase(range.substr(semi));
+        if (params.find("as=") != std::string::npos) {
+            continue;
+        }
+        if (type == "*/*" || type == "application/*" || type == "application/json" ||
+            type == "application/vnd.kubernetes.protobuf") {
+            return true;
+        }
+    }
+    return false;
+}
+
+/// A DNS-1123 label (what Kubernetes accepts as a namespace name).
+bool is_dns1123_label(std::string_view s)
+{
+    if (s.empty() || s.size() > 63 || s.front() == '-' || s.back() == '-') {
+        return false;
+    }
+    return std::all_of(s.begin(), s.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    });
+}
+
+/// Splits an already validated absolute path into percent-decoded segments; nullopt when an
+/// escape is malformed. "/a/b" → {"a", "b"}; "/" → {}.
+std::optional<std::vector<std::string>> split_path(std::string_view path)
+{
+    std::vector<std::string> segments;
+    path.remove_prefix(1);
+    if (path.empty()) {
+        return segments;
+    }
+    while (true) {
+        const auto slash = path.find('/');
+        auto decoded = percent_decode(path.substr(0, slash), false);
+        if (!decoded) {
+            return std::nullopt;
+        }
+        segments.push_back(std::move(*decoded));
+        if (slash == std::string_view::npos) {
+            return segments;
+        }
+        path.remove_prefix(slash + 1);
+    }
+}
+
+/// The first value of query parameter `name`, decoded; nullopt when absent; an error when the
+/// parameter is malformed. Other parameters (e.g. `timeout`) are ignored.
+std::expected<std::optional<std::string>, ApiError> query_param(std::string_view query,
+                                                                 std::string_view name)
+{
+    while (!query.empty()) {
+        const auto amp = query.find('&');
+        const std::string_view pair = query.substr(0, amp);
+        query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+        const auto eq = pair.find('=');
+        auto key = percent_decode(pair.substr(0, eq), true);
+        if (!key) {
+            return std::unexpected(bad_request("malformed query string: invalid escape in \"" +
+                                               std::string(pair) + "\""));
+        }
+        if (*key != name) {
+            continue;
+        }
+        auto value = percent_decode(
+            eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
+        if (!value) {
+            return std::unexpected(bad_request("malformed query string: invalid escape in " +
+                                               std::string(name)));
+        }
+        return std::optional<std::string>(std::move(*value));
+    }
+    return std::optional<std::string>{};
+}
+
+ApiResponse json_response(std::string body, std::string_view route)
+{
+    ApiResponse response;
+    response.body = std::move(body);
+    response.route = route;
+    return response;
+}
+
+ApiResponse text_response(int status, std::string body, std::string_view route,
+                          std::string_view content_type = kTextPlain)
+{
+    ApiResponse response;
+    response.status = status;
+    response.content_type = content_type;
+    response.body = std::move(body);
+    response.route = route;
+    return response;
+}
+
+bool is_health_path(std::string_view path)
+{
+    for (std::string_view prefix : {"/healthz", "/livez", "/readyz"}) {
+        if (path == prefix ||
+            (path.starts_with(prefix) && path.size() > prefix.size() && path[prefix.size()] == '/')) {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+Router::Router(const ExternalMetricsProvider& provider, const Authorizer& authorizer,
+               const ServerMetrics& metrics, RouterConfig config)
+    : provider_(provider), authorizer_(authorizer), metrics_(metrics), config_(std::move(config))
+{
+}
+
+ApiResponse Router::error_response(const ApiError& error, std::string_view route)
+{
+    ApiResponse response;
+    response.status = error.code;
+    response.body = render_status(error);
+    response.retry_after_seconds = error.retry_after_seconds;
+    response.route = route;
+    return response;
+}
+
+ApiResponse Router::handle(const ApiRequest& request) const
+{
+    const std::string_view target = request.target;
+    if (target.empty() || target.front() != '/') {
+        return error_response(bad_request("the request target must be an absolute path"), "other");
+    }
+    const auto question = target.find('?');
+    const std::string_view path = target.substr(0, question);
+    const std::string_view query =
+        question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+
+    if (request.method != "GET" && request.method != "HEAD") {
+        return error_response(method_not_allowed(request.method), "other");
+    }
+    if (is_health_path(path)) {
+        return handle_health(path);
+    }
+    return handle_api(request, path, query);
+}
+
+ApiResponse Router::handle_health(std::string_view path) const
+{
+    if (path.starts_with("/readyz") && config_.readiness) {
+        const std::string reason = config_.readiness();
+        if (!reason.empty()) {
+            return text_response(500, "[-]provider failed: " + reason + "\nreadyz check failed\n",
+                                 "readyz");
+        }
+    }
+    const std::string_view route =
+        path.starts_with("/healthz") ? "healthz" : (path.starts_with("/livez") ? "livez" : "readyz");
+    return text_response(200, "ok", route);
+}
+
+ApiResponse Router::handle_api(const ApiRequest& request, std::string_view path,
+                               std::string_view query) const
+{
+    static const ClientCertificate kNoCertificate;
+    auto identity = authenticate(config_.authentication,
+                                 request.certificate ? *request.certificate : kNoCertificate,
+                                 request.headers);
+    if (!identity) {
+        return error_response(identity.error(), "unauthenticated");
+    }
+    auto segments = split_path(path);
+    if (!segments) {
+        auto response = error_response(bad_request("malformed percent-escape in the request path"),
+                                       "other");
+        response.user = identity->user;
+        return response;
+    }
+    const std::vector<std::string>& seg = *segments;
+    const bool in_group_version =
+        seg.size() >= 3 && seg[0] == "apis" && seg[1] == kGroup && seg[2] == kVersion;
+    const bool metric_path = in_group_version && seg.size() >= 5 && seg[3] == "namespaces";
+
+    RequestAttributes attributes;
+    attributes.path = std::string(path);
+    attributes.verb = "get";
+    if (metric_path && seg.size() == 6) {
+        attributes.resource_request = true;
+        attributes.verb = "list";
+        attributes.api_group = kGroup;
+        attributes.api_version = kVersion;
+        attributes.ns = seg[4];
+        attributes.resource = lowercase(seg[5]);
+    }
+    ApiResponse response;
+    if (!authorizer_.allowed(*identity, attributes)) {
+        response = error_response(
+            forbidden(identity->user, attributes.verb,
+                      attributes.resource_request ? attributes.resource : attributes.path),
+            "forbidden");
+    } else if (!accepts_json(request.accept)) {
+        response = error_response(not_acceptable(request.accept), "other");
+    } else if (seg.empty()) {
+        response = json_response(render_root_paths(), "root");
+    } else if (seg.size() == 1 && seg[0] == "apis") {
+        response = json_response(render_api_group_list(), "discovery");
+    } else if (seg.size() == 2 && seg[0] == "apis" && seg[1] == kGroup) {
+        response = json_response(render_api_group(), "discovery");
+    } else if (in_group_version && seg.size() == 3) {
+        response = json_response(render_api_resource_list(), "discovery");
+    } else if (metric_path && seg.size() == 6) {
+        response = handle_metric(seg[4], seg[5], query);
+    } else if (metric_path && seg.size() > 6) {
+        response = error_response(
+            metric_not_found(seg[5] + "/" + seg[6] + " (metric names cannot contain '/')", seg[4]),
+            "metric");
+    } else if (seg.size() == 1 && seg[0] == "version") {
+        nlohmann::ordered_json doc = {{"major", "0"},
+                                      {"minor", "1"},
+                                      {"gitVersion", config_.version.git_version},
+                                      {"gitCommit", config_.version.git_commit},
+                                      {"gitTreeState", "clean"},
+                                      {"buildDate", config_.version.build_date},
+                                      {"goVersion", ""},
+                                      {"compiler", "gcc"},
+                                      {"platform", "linux/amd64"}};
+        response = json_response(doc.dump(), "version");
+    } else if (seg.size() == 1 && seg[0] == "metrics") {
+        response = text_response(200, metrics_.render(), "metrics", kPrometheusText);
+    } else if (!seg.empty() && seg[0] == "openapi") {
+        // No OpenAPI document is served: the aggregator treats 404 as "no spec" and skips it
+        // silently (kubernetes-contracts §2.5), while any other code makes it retry forever.
+        response = error_response(path_not_found(path), "openapi");
+    } else {
+        response = error_response(path_not_found(path), "other");
+    }
+    response.user = identity->user;
+    return response;
+}
+
+ApiResponse Router::handle_metric(std::string_view ns, std::string_view metric,
+                                  std::string_view query) const
+{
+    if (!is_dns1123_label(ns)) {
+        return error_response(bad_request("invalid namespace \"" + std::string(ns) +
+                                          "\": must be a lowercase RFC 1123 label"),
+                              "metric");
+    }
+    if (metric.empty()) {
+        return error_response(metric_not_found(metric, ns), "metric");
+    }
+    auto selector_text = query_param(query, "labelSelector");
+    if (!selector_text) {
+        return error_response(selector_text.error(), "metric");
+    }
+    auto selector = parse_label_selector(selector_text->value_or(""));
+    if (!selector) {
+        return error_response(bad_request("invalid labelSelector: " + selector.error().message),
+                              "metric");
+    }
+    const ExternalMetricInfo info{lowercase(metric)};
+    auto values = provider_.get_external_metric(ns, *selector, info);
+    if (!values) {
+        return error_response(values.error(), "metric");
+    }
+    if (values->empty()) {
+        return error_response(metric_not_found(info.metric, ns), "metric");
+    }
+    return json_response(render_metric_value_list(*values), "metric");
+}
+
+} // namespace ihpa::apiserver

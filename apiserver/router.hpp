@@ -1,0 +1,80 @@
+#pragma once
+
+#include "apiserver/api_error.hpp"
+#include "apiserver/authn.hpp"
+#include "apiserver/provider.hpp"
+#include "apiserver/server_metrics.hpp"
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ihpa::apiserver {
+
+/// A parsed HTTP request, as much of it as routing needs. Views point into the transport's
+/// buffers and stay valid for the duration of `Router::handle`.
+struct ApiRequest {
+    std::string_view method;
+    std::string_view target;                 ///< origin-form request target: path[?query]
+    std::string_view accept;                 ///< the Accept header, empty when absent
+    const ClientCertificate* certificate = nullptr; ///< null when the connection has none
+    std::vector<Header> headers;             ///< at least every X-Remote-* header
+};
+
+/// What to answer. `content_type` is always set; `route` is a fixed, low-cardinality name of the
+/// matched route for metrics and logs; `user` names the caller for the access log.
+struct ApiResponse {
+    int status = 200;
+    std::string content_type = "application/json";
+    std::string body;
+    int retry_after_seconds = 0;
+    std::string_view route = "other";
+    std::string user;
+};
+
+/// Build facts served on `/version`, shaped like Kubernetes' `version.Info`.
+struct VersionInfo {
+    std::string git_version = "v0.0.0";
+    std::string git_commit = "unknown";
+    std::string build_date = "unknown";
+};
+
+/// Everything the router needs besides the provider.
+struct RouterConfig {
+    RequestHeaderConfig authentication;
+    VersionInfo version;
+    /// Returns an empty string when ready, otherwise why not (shown by `/readyz`).
+    std::function<std::string()> readiness;
+};
+
+/// Maps requests to responses: a pure function of the request and the provider's answers (no
+/// I/O, no Beast). Implements the routes and error semantics of kubernetes-contracts §2:
+/// discovery, metric reads with label selectors, health, version and metrics endpoints,
+/// request-header authentication and the authorization seam, `metav1.Status` errors.
+class Router {
+public:
+    /// All references must outlive the router.
+    Router(const ExternalMetricsProvider& provider, const Authorizer& authorizer,
+           const ServerMetrics& metrics, RouterConfig config);
+
+    /// Answers one request. Never throws.
+    [[nodiscard]] ApiResponse handle(const ApiRequest& request) const;
+
+    /// The response for an error found outside routing (limits, parse errors, overload).
+    [[nodiscard]] static ApiResponse error_response(const ApiError& error, std::string_view route);
+
+private:
+    [[nodiscard]] ApiResponse handle_api(const ApiRequest& request, std::string_view path,
+                                         std::string_view query) const;
+    [[nodiscard]] ApiResponse handle_metric(std::string_view ns, std::string_view metric,
+                                            std::string_view query) const;
+    [[nodiscard]] ApiResponse handle_health(std::string_view path) const;
+
+    const ExternalMetricsProvider& provider_;
+    const Authorizer& authorizer_;
+    const ServerMetrics& metrics_;
+    RouterConfig config_;
+};
+
+} // namespace ihpa::apiserver

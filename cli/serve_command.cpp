@@ -1,0 +1,158 @@
+// `ihpa serve`: options → configuration → sources → provider → router → HTTPS server.
+#include "adapter/assemble.hpp"
+#include "adapter/config.hpp"
+#include "apiserver/log.hpp"
+#include "apiserver/router.hpp"
+#include "apiserver/server.hpp"
+#include "cli/build_info.hpp"
+#include "cli/command.hpp"
+#include "cli/embedded_files.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <sstream>
+
+namespace ihpa::cli {
+namespace {
+
+struct ServeFlags {
+    apiserver::ServerOptions server;
+    std::string config_file;
+    int verbosity = 0;
+};
+
+std::expected<std::string, std::string> read_text_file(const std::filesystem::path& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        return std::unexpected("cannot read " + path.string());
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+/// The configuration text, a name for messages, and how to read the files it names.
+struct ConfigInput {
+    std::string text;
+    std::string origin;
+    adapter::FileResolver resolve;
+};
+
+std::expected<ConfigInput, std::string> config_input(const std::string& config_file)
+{
+    if (config_file.empty()) {
+        const auto text = embedded_file("demo.yaml");
+        return ConfigInput{std::string(*text), "examples/demo.yaml (built in)",
+                           [](const std::string& name) -> std::expected<std::string, std::string> {
+                               if (auto file = embedded_file(name)) {
+                                   return std::string(*file);
+                               }
+                               return std::unexpected("no built-in file " + name);
+                           }};
+    }
+    auto text = read_text_file(config_file);
+    if (!text) {
+        return std::unexpected("--config: " + text.error());
+    }
+    const auto dir = std::filesystem::path(config_file).parent_path();
+    return ConfigInput{std::move(*text), config_file,
+                       [dir](const std::string& name) { return read_text_file(dir / name); }};
+}
+
+int run_serve(const ServeFlags& flags)
+{
+    log::set_verbosity(flags.verbosity);
+    if (const auto errors = flags.server.validate(); !errors.empty()) {
+        for (const auto& error : errors) {
+            std::cerr << "ihpa serve: " << error << '\n';
+        }
+        return 1;
+    }
+    auto input = config_input(flags.config_file);
+    if (!input) {
+        IHPA_LOG(error, "serve") << "unable to load the configuration: " << input.error();
+        return 1;
+    }
+    auto config = adapter::parse_config(input->text, input->origin);
+    if (!config) {
+        for (const auto& problem : config.error()) {
+            IHPA_LOG(error, "serve") << "invalid configuration: " << problem;
+        }
+        return 1;
+    }
+    const adapter::SystemClock clock;
+    auto provider = adapter::assemble_provider(*config, input->origin, input->resolve, clock);
+    if (!provider) {
+        IHPA_LOG(error, "serve") << "unable to build the metric sources: " << provider.error();
+        return 1;
+    }
+    IHPA_LOG(info, "serve") << "configuration " << input->origin << ": "
+                            << config->sources.size() << " sources, " << config->metrics.size()
+                            << " metrics";
+
+    apiserver::RouterConfig router_config;
+    router_config.authentication.enabled = !flags.server.requestheader_client_ca_file.empty();
+    router_config.authentication.allowed_names = flags.server.requestheader_allowed_names;
+    router_config.version = {"v" + std::string(kVersion), std::string(kGitCommit),
+                             std::string(kBuildDate)};
+    if (!router_config.authentication.enabled) {
+        IHPA_LOG(warn, "serve") << "no --requestheader-client-ca-file: requests are NOT "
+                                   "authenticated and are served anonymously";
+    }
+    const apiserver::AlwaysAllowAuthorizer authorizer;
+    apiserver::ServerMetrics metrics;
+    const apiserver::Router router(**provider, authorizer, metrics, std::move(router_config));
+    apiserver::Server server(flags.server, router, metrics);
+    if (auto started = server.start(); !started) {
+        IHPA_LOG(error, "serve") << "unable to start the server: " << started.error();
+        return 1;
+    }
+    server.run();
+    return 0;
+}
+
+} // namespace
+
+void add_serve_command(CLI::App& app, CommandAction& action)
+{
+    auto flags = std::make_shared<ServeFlags>();
+    auto* cmd = app.add_subcommand(
+        "serve", "Serve external.metrics.k8s.io/v1beta1 over HTTPS (the embedded demo without "
+                 "--config)");
+    apiserver::ServerOptions& s = flags->server;
+    cmd->add_option("--bind-address", s.bind_address, "IP address to listen on")
+        ->capture_default_str();
+    cmd->add_option("--secure-port", s.secure_port, "HTTPS port; 0 picks a free one")
+        ->capture_default_str();
+    cmd->add_option("--tls-cert-file", s.tls_cert_file,
+                    "PEM serving certificate (chain); without it a self-signed one is generated");
+    cmd->add_option("--tls-private-key-file", s.tls_private_key_file,
+                    "PEM private key of --tls-cert-file");
+    cmd->add_option("--requestheader-client-ca-file", s.requestheader_client_ca_file,
+                    "CA that signs the aggregator's front-proxy client certificate; enables "
+                    "request-header authentication");
+    cmd->add_option("--requestheader-allowed-names", s.requestheader_allowed_names,
+                    "Client certificate common names allowed to pass X-Remote-* headers (comma "
+                    "separated); empty = any signed by the CA")
+        ->delimiter(',');
+    cmd->add_option("--threads", s.threads, "I/O threads; 0 = one per core")->capture_default_str();
+    cmd->add_option("--max-connections", s.max_connections,
+                    "Open connections above this are closed at once")
+        ->capture_default_str();
+    cmd->add_option("--max-requests-inflight", s.max_requests_inflight,
+                    "Requests in flight above this get 429")
+        ->capture_default_str();
+    cmd->add_option("--config", flags->config_file,
+                    "Adapter configuration YAML (sources and metrics); default: the built-in demo")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("-v,--v", flags->verbosity, "Log verbosity (2 = access log)")
+        ->capture_default_str();
+    cmd->callback([flags, &action] { action = [flags] { return run_serve(*flags); }; });
+}
+
+} // namespace ihpa::cli

@@ -1,0 +1,273 @@
+#include "apiserver/router.hpp"
+
+#include "test/fakes/fake_provider.hpp"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace ihpa::apiserver {
+namespace {
+
+using nlohmann::json;
+
+class RouterTest : public ::testing::Test {
+protected:
+    RouterTest()
+    {
+        const auto t = std::chrono::system_clock::from_time_t(1'700'000'000);
+        provider_.metrics["queue_depth"] = {
+            {"queue_depth", {{"queue", "orders"}, {"env", "prod"}}, t, std::nullopt, 12.5},
+            {"queue_depth", {{"queue", "mails"}, {"env", "prod"}}, t, 60, 3.0},
+        };
+        provider_.errors["broken"] = internal_error("unable to fetch metrics");
+        provider_.errors["stale"] = service_unavailable("data is too old");
+    }
+
+    ApiResponse get(std::string target, std::string accept = "",
+                    std::string method = "GET") const
+    {
+        ApiRequest request;
+        request.method = method;
+        request.target = target;
+        request.accept = accept;
+        return router_.handle(request);
+    }
+
+    test::FakeProvider provider_;
+    AlwaysAllowAuthorizer authorizer_;
+    ServerMetrics metrics_;
+    Router router_{provider_, authorizer_, metrics_, RouterConfig{}};
+};
+
+struct RouteCase {
+    std::string name;
+    std::string method;
+    std::string target;
+    int status;
+    int items; // -1: not a metric list
+};
+
+TEST_F(RouterTest, RouteTable)
+{
+    const std::string base = "/apis/external.metrics.k8s.io/v1beta1";
+    const std::vector<RouteCase> cases = {
+        {"root", "GET", "/", 200, -1},
+        {"apis", "GET", "/apis", 200, -1},
+        {"group", "GET", "/apis/external.metrics.k8s.io", 200, -1},
+        {"group version", "GET", base, 200, -1},
+        {"group version with timeout", "GET", base + "?timeout=32s", 200, -1},
+        {"HEAD group version", "HEAD", base, 200, -1},
+        {"all items", "GET", base + "/namespaces/default/queue_depth", 200, 2},
+        {"any namespace", "GET", base + "/namespaces/kube-system/queue_depth", 200, 2},
+        {"uppercase name", "GET", base + "/namespaces/default/Queue_Depth", 200, 2},
+        {"equality", "GET", base + "/namespaces/default/queue_depth?labelSelector=queue%3Dorders", 200, 1},
+        {"set, plus as space", "GET",
+         base + "/namespaces/default/queue_depth?labelSelector=queue+in+%28orders%2Cmails%29", 200, 2},
+        {"extra parameters tolerated", "GET",
+         base + "/namespaces/default/queue_depth?timeout=20s&labelSelector=env%3Dprod", 200, 2},
+        {"selector matches nothing", "GET",
+         base + "/namespaces/default/queue_depth?labelSelector=queue%3Dnone", 404, -1},
+        {"invalid selector", "GET",
+         base + "/namespaces/default/queue_depth?labelSelector=queue%3D%3D%3Dx", 400, -1},
+        {"malformed escape in query", "GET",
+         base + "/namespaces/default/queue_depth?labelSelector=%zz", 400, -1},
+        {"unknown metric", "GET", base + "/namespaces/default/nope", 404, -1},
+        {"metric with slash", "GET", base + "/namespaces/default/queue_depth/extra", 404, -1},
+        {"invalid namespace", "GET", base + "/namespaces/Not_A_Label/queue_depth", 400, -1},
+        {"namespace only", "GET", base + "/namespaces/default", 404, -1},
+        {"cluster-scoped metric", "GET", base + "/queue_depth", 404, -1},
+        {"other version", "GET", "/apis/external.metrics.k8s.io/v1beta2", 404, -1},
+        {"other group", "GET", "/apis/custom.metrics.k8s.io/v1beta1", 404, -1},
+        {"provider internal error", "GET", base + "/namespaces/default/broken", 500, -1},
+        {"provider unavailable", "GET", base + "/namespaces/default/stale", 503, -1},
+        {"POST", "POST", base + "/namespaces/default/queue_depth", 405, -1},
+        {"DELETE", "DELETE", base, 405, -1},
+        {"openapi v2", "GET", "/openapi/v2", 404, -1},
+        {"openapi v3", "GET", "/openapi/v3", 404, -1},
+        {"healthz", "GET", "/healthz", 200, -1},
+        {"livez", "GET", "/livez", 200, -1},
+        {"readyz", "GET", "/readyz", 200, -1},
+        {"healthz ping", "GET", "/healthz/ping", 200, -1},
+        {"version", "GET", "/version", 200, -1},
+        {"metrics", "GET", "/metrics", 200, -1},
+        {"unknown path", "GET", "/foo", 404, -1},
+        {"absolute-form target", "GET", "http://example.com/apis", 400, -1},
+        {"malformed escape in path", "GET", "/apis/%G1", 400, -1},
+    };
+    for (const auto& c : cases) {
+        SCOPED_TRACE(c.name + ": " + c.method + " " + c.target);
+        const ApiResponse response = get(c.target, "", c.method);
+        EXPECT_EQ(response.status, c.status) << response.body;
+        if (c.items >= 0) {
+            const json doc = json::parse(response.body);
+            EXPECT_EQ(doc["kind"], "ExternalMetricValueList");
+            EXPECT_EQ(doc["items"].size(), static_cast<std::size_t>(c.items));
+        }
+        if (response.status >= 400) {
+            const json doc = json::parse(response.body);
+            EXPECT_EQ(doc["kind"], "Status");
+            EXPECT_EQ(doc["code"], c.status);
+            EXPECT_EQ(response.content_type, "application/json");
+        }
+    }
+}
+
+TEST_F(RouterTest, MetricValueListHasTheWireShape)
+{
+    const ApiResponse response = get(
+        "/apis/external.metrics.k8s.io/v1beta1/namespaces/default/queue_depth?labelSelector=queue%3Dmails");
+    ASSERT_EQ(response.status, 200);
+    EXPECT_EQ(response.content_type, "application/json");
+    const json expected = json::parse(R"({
+        "kind": "ExternalMetricValueList",
+        "apiVersion": "external.metrics.k8s.io/v1beta1",
+        "metadata": {},
+        "items": [{"metricName": "queue_depth",
+                   "metricLabels": {"env": "prod", "queue": "mails"},
+                   "timestamp": "2023-11-14T22:13:20Z",
+                   "window": 60,
+                   "value": "3"}]})");
+    EXPECT_EQ(json::parse(response.body), expected);
+    const json all = json::parse(
+        get("/apis/external.metrics.k8s.io/v1beta1/namespaces/default/queue_depth?labelSelector=queue%3Dorders")
+            .body);
+    EXPECT_EQ(all["items"][0]["value"], "12500m");
+    EXPECT_FALSE(all["items"][0].contains("window"));
+}
+
+TEST_F(RouterTest, LabelsThatNeedEscapingStayValidJson)
+{
+    provider_.metrics["odd"] = {{"odd", {{"note", "say \"hi\"\n\\ \xff"}}, {}, std::nullopt, 0.25}};
+    const ApiResponse response = get("/apis/external.metrics.k8s.io/v1beta1/namespaces/default/odd");
+    ASSERT_EQ(response.status, 200);
+    const json doc = json::parse(response.body);
+    EXPECT_EQ(doc["items"][0]["metricLabels"]["note"], "say \"hi\"\n\\ \xef\xbf\xbd");
+    EXPECT_EQ(doc["items"][0]["value"], "250m");
+}
+
+TEST_F(RouterTest, DiscoveryDocumentsMatchTheContract)
+{
+    const json resources = json::parse(get("/apis/external.metrics.k8s.io/v1beta1").body);
+    EXPECT_EQ(resources, json::parse(R"({
+        "kind": "APIResourceList", "apiVersion": "v1",
+        "groupVersion": "external.metrics.k8s.io/v1beta1",
+        "resources": [{"name": "externalmetrics", "singularName": "", "namespaced": true,
+                       "kind": "ExternalMetricValueList", "verbs": ["get"]}]})"));
+    const json group = json::parse(get("/apis/external.metrics.k8s.io").body);
+    EXPECT_EQ(group, json::parse(R"({
+        "kind": "APIGroup", "apiVersion": "v1", "name": "external.metrics.k8s.io",
+        "versions": [{"groupVersion": "external.metrics.k8s.io/v1beta1", "version": "v1beta1"}],
+        "preferredVersion": {"groupVersion": "external.metrics.k8s.io/v1beta1", "version": "v1beta1"}})"));
+    const json groups = json::parse(get("/apis").body);
+    EXPECT_EQ(groups["kind"], "APIGroupList");
+    EXPECT_EQ(groups["groups"][0], json::parse(R"({
+        "name": "external.metrics.k8s.io",
+        "versions": [{"groupVersion": "external.metrics.k8s.io/v1beta1", "version": "v1beta1"}],
+        "preferredVersion": {"groupVersion": "external.metrics.k8s.io/v1beta1", "version": "v1beta1"}})"));
+}
+
+TEST_F(RouterTest, AcceptHeaderNegotiation)
+{
+    const std::string path = "/apis/external.metrics.k8s.io/v1beta1";
+    for (const std::string accept :
+         {"", "*/*", "application/json", "application/json, */*", "application/vnd.kubernetes.protobuf",
+          "application/vnd.kubernetes.protobuf, */*", "application/*;q=0.8", "text/html, application/json;q=0.9",
+          "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList,application/json"}) {
+        SCOPED_TRACE(accept);
+        const ApiResponse response = get(path, accept);
+        EXPECT_EQ(response.status, 200);
+        EXPECT_EQ(response.content_type, "application/json");
+    }
+    for (const std::string accept :
+         {"text/html", "application/yaml", "application/json;as=APIGroupDiscoveryList;g=apidiscovery.k8s.io"}) {
+        SCOPED_TRACE(accept);
+        const ApiResponse response = get(path, accept);
+        EXPECT_EQ(response.status, 406);
+        EXPECT_EQ(json::parse(response.body)["reason"], "NotAcceptable");
+    }
+}
+
+TEST_F(RouterTest, HealthEndpointsAreTextAndReadinessIsReported)
+{
+    const ApiResponse healthz = get("/healthz");
+    EXPECT_EQ(healthz.body, "ok");
+    EXPECT_EQ(healthz.content_type, "text/plain; charset=utf-8");
+    RouterConfig config;
+    config.readiness = [] { return std::string("history not loaded"); };
+    const Router not_ready(provider_, authorizer_, metrics_, config);
+    ApiRequest request;
+    request.method = "GET";
+    request.target = "/readyz";
+    const ApiResponse readyz = not_ready.handle(request);
+    EXPECT_EQ(readyz.status, 500);
+    EXPECT_NE(readyz.body.find("history not loaded"), std::string::npos);
+}
+
+TEST_F(RouterTest, VersionIsAKubernetesVersionInfo)
+{
+    const json doc = json::parse(get("/version").body);
+    for (const char* key : {"major", "minor", "gitVersion", "gitCommit", "buildDate", "platform"}) {
+        EXPECT_TRUE(doc.contains(key)) << key;
+    }
+}
+
+TEST_F(RouterTest, EmptyProviderAnswerIsNotFoundNeverAnEmptyList)
+{
+    provider_.metrics["empty"] = {};
+    const ApiResponse response = get("/apis/external.metrics.k8s.io/v1beta1/namespaces/default/empty");
+    EXPECT_EQ(response.status, 404);
+}
+
+/// Denies every metric read of "secret" and records what it was asked.
+class RecordingAuthorizer final : public Authorizer {
+public:
+    mutable std::vector<RequestAttributes> seen;
+    bool allowed(const Identity&, const RequestAttributes& attributes) const override
+    {
+        seen.push_back(attributes);
+        return attributes.resource != "secret";
+    }
+};
+
+TEST(RouterAuthTest, AuthenticationAndAuthorizationGuardEverythingButHealth)
+{
+    test::FakeProvider provider;
+    provider.metrics["secret"] = {{"secret", {}, {}, std::nullopt, 1.0}};
+    RecordingAuthorizer authorizer;
+    ServerMetrics metrics;
+    RouterConfig config;
+    config.authentication.enabled = true;
+    config.authentication.allowed_names = {"front-proxy-client"};
+    const Router router(provider, authorizer, metrics, config);
+
+    ClientCertificate good{true, true, true, "front-proxy-client", ""};
+    ApiRequest request;
+    request.method = "GET";
+    request.target = "/apis/external.metrics.k8s.io/v1beta1/namespaces/ns1/secret";
+    request.certificate = &good;
+    request.headers = {{"X-Remote-User", "system:serviceaccount:kube-system:horizontal-pod-autoscaler"},
+                       {"X-Remote-Group", "system:serviceaccounts"}};
+    const ApiResponse denied = router.handle(request);
+    EXPECT_EQ(denied.status, 403);
+    EXPECT_EQ(json::parse(denied.body)["reason"], "Forbidden");
+    ASSERT_EQ(authorizer.seen.size(), 1U);
+    EXPECT_EQ(authorizer.seen[0].verb, "list");
+    EXPECT_EQ(authorizer.seen[0].ns, "ns1");
+    EXPECT_EQ(authorizer.seen[0].api_group, "external.metrics.k8s.io");
+    EXPECT_TRUE(authorizer.seen[0].resource_request);
+
+    request.target = "/apis/external.metrics.k8s.io/v1beta1";
+    EXPECT_EQ(router.handle(request).status, 200);
+    EXPECT_FALSE(authorizer.seen.back().resource_request);
+    EXPECT_EQ(authorizer.seen.back().verb, "get");
+
+    request.headers.clear();
+    EXPECT_EQ(router.handle(request).status, 401);
+    request.certificate = nullptr;
+    EXPECT_EQ(router.handle(request).status, 401);
+    request.target = "/livez";
+    EXPECT_EQ(router.handle(request).status, 200);
+}
+
+} // namespace
+} // namespace ihpa::apiserver
