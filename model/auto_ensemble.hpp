@@ -13,7 +13,7 @@ namespace ihpa::model {
 /// Parameters of the automatic choice / combination.
 struct AutoParams {
     double slack = 0.50;        ///< candidates with MAE above (1 + slack) × best get no weight
-    double weight_power = 2.0;  ///< the others are weighted by MAE^-power
+    double weight_power = 4.0;  ///< the others are weighted by MAE^-power
 };
 
 /// One candidate of `auto`: a name for the description and the component.

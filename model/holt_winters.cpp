@@ -292,7 +292,7 @@ std::expected<HoltWinters, ModelError> HoltWinters::create(HoltWintersParams par
 std::expected<ComponentRun, ModelError> HoltWinters::run(const ComponentInput& input) const
 {
     Eigen::Index period = 0;
-    for (const double p : input.periods) {
+    for (const double p : params_.seasonal ? input.periods : std::vector<double>{}) {
         const auto steps = static_cast<Eigen::Index>(std::llround(p));
         if (steps <= params_.max_period && 2 * steps <= input.n_fit) {
             period = steps;

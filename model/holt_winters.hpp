@@ -31,6 +31,7 @@ struct HoltWintersParams {
     Eigen::Index max_period = 2016; ///< longer periods are left to the Fourier model
     double huber_k = 3.0;           ///< one-step errors beyond k robust sigmas are clipped (0: off)
     int max_evaluations = 120;      ///< Nelder–Mead budget
+    bool seasonal = true;           ///< false: damped Holt whatever the detected periods
 };
 
 /// Maps unrestricted optimiser coordinates to the constrained parameters (statsmodels
@@ -71,7 +72,8 @@ public:
     [[nodiscard]] std::expected<ComponentRun, ModelError>
     run_with_period(const ComponentInput& input, Eigen::Index period) const;
 
-    /// Chooses the period from `input.periods`, then `run_with_period`.
+    /// Chooses the period from `input.periods` (none when not `seasonal`), then
+    /// `run_with_period`.
     [[nodiscard]] std::expected<ComponentRun, ModelError>
     run(const ComponentInput& input) const override;
 

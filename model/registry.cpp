@@ -34,6 +34,11 @@ MadeComponent make_seasonal_naive()
 
 MadeComponent make_holt_winters() { return make_component<HoltWinters>(HoltWintersParams{}); }
 
+MadeComponent make_holt()
+{
+    return make_component<HoltWinters>(HoltWintersParams{.seasonal = false});
+}
+
 MadeComponent make_fourier() { return make_component<Fourier>(FourierParams{}); }
 
 MadeComponent make_stl() { return make_component<Stl>(StlParams{}); }
@@ -48,6 +53,7 @@ struct Entry {
 constexpr std::array kModels{
     Entry{"auto", nullptr},
     Entry{"holtWinters", &make_holt_winters},
+    Entry{"holt", &make_holt},
     Entry{"fourier", &make_fourier},
     Entry{"stl", &make_stl},
     Entry{"seasonalNaive", &make_seasonal_naive},

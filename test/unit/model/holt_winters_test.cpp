@@ -102,5 +102,17 @@ TEST(HoltWinters, TracksASeasonalSeriesAndRejectsBadSpecs)
               ModelError::Kind::NotEnoughData);
 }
 
+TEST(HoltWinters, NonSeasonalVariantIgnoresTheDetectedPeriods)
+{
+    const Series s = daily_series(400, 24, 1.0);
+    ComponentInput input = input_for(s, 300, Eigen::VectorXd::Ones(400));
+    input.periods = {24.0};
+    const auto seasonal = HoltWinters::create({}).value().run(input);
+    const auto holt = HoltWinters::create({.seasonal = false}).value().run(input);
+    ASSERT_TRUE(seasonal && holt);
+    EXPECT_NE(seasonal->stats.description.find("period=24"), std::string::npos);
+    EXPECT_NE(holt->stats.description.find("period=0"), std::string::npos);
+}
+
 } // namespace
 } // namespace ihpa::model
