@@ -59,12 +59,12 @@ private:
     double time_scale_;
 };
 
+/// The regression from the end of the data, shifted by the last residual.
 class FourierPath final : public MeanPath {
 public:
-    FourierPath(Design design, Eigen::VectorXd beta, double origin_time, double residual,
-                double rho)
+    FourierPath(Design design, Eigen::VectorXd beta, double origin_time, double residual)
         : design_(std::move(design)), beta_(std::move(beta)), origin_time_(origin_time),
-          residual_(residual), rho_(rho)
+          residual_(residual)
     {
     }
 
@@ -72,11 +72,9 @@ public:
     {
         Eigen::VectorXd out(steps);
         Eigen::VectorXd row(beta_.size());
-        double decay = 1.0;
         for (Eigen::Index h = 1; h <= steps; ++h) {
             design_.fill(origin_time_ + static_cast<double>(h), row);
-            decay *= rho_;
-            out[h - 1] = row.dot(beta_) + decay * residual_;
+            out[h - 1] = row.dot(beta_) + residual_;
         }
         return out;
     }
@@ -86,7 +84,6 @@ private:
     Eigen::VectorXd beta_;
     double origin_time_;
     double residual_;
-    double rho_;
 };
 
 } // namespace
@@ -147,11 +144,8 @@ std::expected<ComponentRun, ModelError> Fourier::run(const ComponentInput& input
             ModelError{ModelError::Kind::NumericalFailure, "fourier: singular regression"});
     }
 
-    // Residual AR(1) coefficient on the window (Yule–Walker), kept in [0, 0.99].
     const Eigen::VectorXd residual = y - x * beta;
     const double r0 = residual.squaredNorm();
-    const double r1 = residual.head(window - 1).dot(residual.tail(window - 1));
-    const double rho = r0 > 0.0 ? std::clamp(r1 / r0, 0.0, 0.99) : 0.0;
 
     ComponentRun out;
     out.stats.sse = r0;
@@ -165,7 +159,7 @@ std::expected<ComponentRun, ModelError> Fourier::run(const ComponentInput& input
     for (std::size_t i = 0; i < periods.size(); ++i) {
         description << (i > 0 ? "/" : "") << periods[i];
     }
-    description << ",terms=" << p << ",rho=" << rho << ")";
+    description << ",terms=" << p << ")";
     out.stats.description = description.str();
 
     const Eigen::Index n = input.y.size();
@@ -180,16 +174,14 @@ std::expected<ComponentRun, ModelError> Fourier::run(const ComponentInput& input
     }
     for (Eigen::Index k = 0; k < out.validation.rows(); ++k) {
         const double r = input.y[input.n_fit - 1 + k] - fitted[k];
-        double decay = 1.0;
         for (Eigen::Index h = 1; h <= horizons; ++h) {
-            decay *= rho;
-            out.validation(k, h - 1) = fitted[k + h] + decay * r;
+            out.validation(k, h - 1) = fitted[k + h] + r;
         }
     }
     const double last_time = static_cast<double>(n - 1 - start);
     design.fill(last_time, row);
     out.final_path = std::make_shared<const FourierPath>(design, beta, last_time,
-                                                         input.y[n - 1] - row.dot(beta), rho);
+                                                         input.y[n - 1] - row.dot(beta));
     return out;
 }
 

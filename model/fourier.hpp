@@ -19,8 +19,10 @@ struct FourierParams {
 /// Linear trend plus Fourier terms for every detected period (dynamic harmonic regression,
 /// Hyndman & Athanasopoulos, FPP3 §12.1), estimated by ridge regression (Eigen LDLT of the
 /// normal equations) on a recent window; suited to long periods such as a week at 1-minute
-/// steps. The regression residual is forecast as an AR(1) decaying to zero, so the forecast
-/// re-anchors on the latest observation: ŷ_{t+h} = f(t+h) + ρ^h (y_t − f(t)).
+/// steps. The regression residual is forecast as a random walk, so the forecast is anchored
+/// on the latest observation: ŷ_{t+h} = y_t + f(t+h) − f(t) (the regression supplies the
+/// shape, the data the level; a Yule–Walker AR(1) decay of the residual anchored too weakly and
+/// lost to the naive forecast at every horizon).
 class Fourier final : public Component {
 public:
     /// Keeps `params`; see `create`.

@@ -63,6 +63,25 @@ TEST(Components, FollowACleanDailyCycle)
     }
 }
 
+TEST(Fourier, AnchorsTheForecastOnTheLatestObservation)
+{
+    // A level shift after the parameter window: the regression does not know it, the forecast
+    // must (y_t + f(t+h) - f(t)).
+    Series s = daily_series(400, 24, 0.0, 3600);
+    s.values.tail(60).array() += 40.0;
+    const Eigen::VectorXd weight = Eigen::VectorXd::Ones(400);
+    const auto run = Fourier::create({}).value().run({s.values, weight, 300, 12, 3600, {24.0}});
+    ASSERT_TRUE(run.has_value());
+    const Eigen::VectorXd path = run->final_path->mean(12);
+    for (Eigen::Index h = 1; h <= 12; ++h) {
+        const double phase = 2.0 * std::numbers::pi * static_cast<double>(399 + h) / 24.0;
+        EXPECT_NEAR(path[h - 1], 140.0 + 30.0 * std::sin(phase), 1.0) << "h=" << h;
+    }
+    // Validation row 80 is the origin 379, after the shift.
+    const double phase = 2.0 * std::numbers::pi * 380.0 / 24.0;
+    EXPECT_NEAR(run->validation(80, 0), 140.0 + 30.0 * std::sin(phase), 1.0);
+}
+
 TEST(RobustSeasonal, IgnoresAnOutlierAndIsCentred)
 {
     Series s = daily_series(24 * 8, 24, 0.5, 3600);
