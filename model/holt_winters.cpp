@@ -280,8 +280,9 @@ std::expected<HoltWinters, ModelError> HoltWinters::create(HoltWintersParams par
     if (!(params.phi_min > 0.0 && params.phi_min <= params.phi_max && params.phi_max < 1.0)) {
         return invalid("need 0 < phi_min <= phi_max < 1");
     }
-    if (!(params.window_cycles >= 2.0) || params.min_window < 10) {
-        return invalid("window_cycles must be >= 2 and min_window >= 10");
+    if (!(params.window_cycles >= 2.0) || params.min_window < 10 ||
+        !(params.warmup_cycles >= 0.0)) {
+        return invalid("window_cycles must be >= 2, min_window >= 10 and warmup_cycles >= 0");
     }
     if (!(params.huber_k >= 0.0) || params.max_evaluations < 1 || params.max_period < 2) {
         return invalid("huber_k must be >= 0, max_evaluations >= 1, max_period >= 2");
@@ -318,9 +319,26 @@ HoltWinters::run_with_period(const ComponentInput& input, Eigen::Index period) c
     const Eigen::Index start = input.n_fit - window;
     const auto y = input.y.segment(start, window);
     const auto w = input.weight.segment(start, window);
-    const InitialState init = initial_state(y, period);
     const double clip = params_.huber_k * robust_scale(y);
     Smoother smoother(period, SmoothingParams{}, clip);
+    const auto warmup = std::min(
+        start, std::max(params_.min_window, static_cast<Eigen::Index>(
+                                                params_.warmup_cycles *
+                                                static_cast<double>(period))));
+    InitialState init;
+    if (warmup >= needed) {
+        const auto before = input.y.segment(start - warmup, warmup);
+        smoother.reset(initial_state(before, period), SmoothingParams{});
+        for (Eigen::Index t = start - warmup; t < start; ++t) {
+            smoother.update(input.y[t], input.weight[t]);
+        }
+        init.level = smoother.level();
+        init.trend = smoother.trend();
+        const Eigen::VectorXd season = period > 0 ? smoother.season_ahead() : Eigen::VectorXd();
+        init.season.assign(season.data(), season.data() + season.size());
+    } else {
+        init = initial_state(y, period);
+    }
     const auto sse_of = [&](const SmoothingParams& p) {
         smoother.reset(init, p);
         double sse = 0.0;

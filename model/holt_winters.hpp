@@ -26,8 +26,10 @@ struct SmoothingParams {
 struct HoltWintersParams {
     double phi_min = 0.8;           ///< damping range (FPP3 §8.2 recommends 0.8–0.98)
     double phi_max = 0.98;
-    double window_cycles = 4.0;     ///< parameters are fitted on this many recent cycles...
+    double window_cycles = 2.0;     ///< parameters are fitted on this many recent cycles...
     Eigen::Index min_window = 240;  ///< ...and at least this many points
+    double warmup_cycles = 12.0;    ///< states entering the window: classical start this many
+                                    ///< cycles (or min_window points) earlier, then smoothed
     Eigen::Index max_period = 2016; ///< longer periods are left to the Fourier model
     double huber_k = 3.0;           ///< one-step errors beyond k robust sigmas are clipped (0: off)
     int max_evaluations = 120;      ///< Nelder–Mead budget
@@ -56,14 +58,20 @@ struct HoltWintersParams {
                                       double clip);
 
 /// Damped additive Holt-Winters, α, β, γ, φ fitted by minimising the SSE over a recent window
-/// with Nelder–Mead on the unrestricted scale. Period: the strongest detected one up to
+/// with Nelder–Mead on the unrestricted scale. When the history before that window holds two
+/// cycles (or 10 points without seasonality), the states entering the window are not the
+/// classical start on the window itself but the result of smoothing, with the default
+/// parameters, from a classical start on up to `warmup_cycles` cycles before it: the seasonal
+/// states then average many cycles while each objective evaluation still runs over the window
+/// only. Period: the strongest detected one up to
 /// `max_period` that the window holds twice; without one, damped Holt (no seasonality).
 class HoltWinters final : public Component {
 public:
     /// Keeps `params`; see `create`.
     explicit HoltWinters(HoltWintersParams params);
 
-    /// InvalidSpec unless 0 < phi_min <= phi_max < 1, window_cycles >= 2, huber_k >= 0 and the
+    /// InvalidSpec unless 0 < phi_min <= phi_max < 1, window_cycles >= 2, warmup_cycles >= 0,
+    /// huber_k >= 0 and the
     /// budget is positive.
     [[nodiscard]] static std::expected<HoltWinters, ModelError> create(HoltWintersParams params);
 

@@ -102,6 +102,29 @@ TEST(HoltWinters, TracksASeasonalSeriesAndRejectsBadSpecs)
               ModelError::Kind::NotEnoughData);
 }
 
+TEST(HoltWinters, WarmUpBeforeTheWindowAveragesMoreCycles)
+{
+    // Heavy noise, period 96: seasonal states from a classical start on the 240-point window
+    // (2.5 cycles) are noisy; smoothing in from 12 cycles earlier tracks the cycle more closely.
+    const Series s = daily_series(1600, 96, 60.0);
+    const ComponentInput input = input_for(s, 1500, Eigen::VectorXd::Ones(1600));
+    const auto error_of = [&](double warmup_cycles) {
+        const auto run = HoltWinters::create({.warmup_cycles = warmup_cycles})
+                             .value()
+                             .run_with_period(input, 96);
+        EXPECT_TRUE(run.has_value());
+        const Eigen::VectorXd path = run->final_path->mean(96);
+        double error = 0.0;
+        for (Eigen::Index h = 1; h <= 96; ++h) {
+            const double phase = 2.0 * std::numbers::pi * static_cast<double>(1599 + h) / 96.0;
+            error += std::abs(path[h - 1] - 100.0 - 30.0 * std::sin(phase));
+        }
+        return error / 96.0;
+    };
+    EXPECT_LT(error_of(12.0), 0.8 * error_of(0.0));
+    EXPECT_FALSE(HoltWinters::create({.warmup_cycles = -1.0}).has_value());
+}
+
 TEST(HoltWinters, NonSeasonalVariantIgnoresTheDetectedPeriods)
 {
     const Series s = daily_series(400, 24, 1.0);
