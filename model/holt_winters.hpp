@@ -32,7 +32,7 @@ struct HoltWintersParams {
                                     ///< cycles (or min_window points) earlier, then smoothed
     Eigen::Index max_period = 2016; ///< longer periods are left to the Fourier model
     double huber_k = 3.0;           ///< one-step errors beyond k robust sigmas are clipped (0: off)
-    int max_evaluations = 120;      ///< Nelder–Mead budget
+    int max_evaluations = 80;       ///< Nelder–Mead budget
     bool seasonal = true;           ///< false: damped Holt whatever the detected periods
 };
 
