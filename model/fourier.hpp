@@ -10,7 +10,7 @@ namespace ihpa::model {
 /// Specification of the multi-seasonal Fourier regression.
 struct FourierParams {
     int max_harmonics = 10;            ///< sine/cosine pairs per period (at most period / 2)
-    double fit_cycles = 3.0;           ///< window: this many cycles of the shortest period...
+    double fit_cycles = 14.0;          ///< window: this many cycles of the shortest period...
     double long_cycles = 2.0;          ///< ...and this many of the longest
     double ridge = 1e-3;               ///< ridge penalty, relative to the mean diagonal of X'X
     std::int64_t fallback_period_seconds = 86400; ///< used when no period was detected
