@@ -1,5 +1,7 @@
 #include "apiserver/label_selector.hpp"
 
+#include "apiserver/parse_int.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -60,23 +62,6 @@ bool is_dns1123_subdomain(std::string_view text)
     }
 }
 
-/// Go's strconv.ParseInt(text, 10, 64): optional sign, decimal digits, in range.
-std::optional<std::int64_t> parse_int64(std::string_view text)
-{
-    const bool plus = text.starts_with('+');
-    if (plus) {
-        text.remove_prefix(1);
-    }
-    if (text.empty() || (plus && text.front() == '-')) {
-        return std::nullopt;
-    }
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size()) {
-        return std::nullopt;
-    }
-    return value;
-}
 
 std::expected<void, SelectorError> join_problems(const std::vector<std::string>& problems)
 {

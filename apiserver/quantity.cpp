@@ -1,5 +1,7 @@
 #include "apiserver/quantity.hpp"
 
+#include "apiserver/parse_int.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -115,23 +117,6 @@ void increment(std::string& digits)
     digits.insert(digits.begin(), '1');
 }
 
-/// Go's strconv.ParseInt(text, 10, 64).
-std::optional<std::int64_t> parse_int64(std::string_view text)
-{
-    const bool plus = text.starts_with('+');
-    if (plus) {
-        text.remove_prefix(1);
-    }
-    if (text.empty() || (plus && text.front() == '-')) {
-        return std::nullopt;
-    }
-    std::int64_t value = 0;
-    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc{} || end != text.data() + text.size()) {
-        return std::nullopt;
-    }
-    return value;
-}
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 

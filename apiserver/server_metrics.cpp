@@ -6,11 +6,11 @@
 namespace ihpa::apiserver {
 namespace {
 
-/// The shortest decimal text that reads back as `value` (Prometheus label and sample syntax).
+/// The shortest fixed-notation text that reads back as `value` ("0.0001", never "1e-04").
 std::string shortest(double value)
 {
-    char buf[32];
-    const auto end = std::to_chars(buf, buf + sizeof buf, value).ptr;
+    char buf[64];
+    const auto end = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed).ptr;
     return std::string(buf, end);
 }
 

@@ -10,6 +10,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -66,6 +67,8 @@ std::expected<ConfigInput, std::string> config_input(const std::string& config_f
 
 int run_serve(const ServeFlags& flags)
 {
+    // A peer that disconnects mid-write must cost an error code, not the process.
+    std::signal(SIGPIPE, SIG_IGN);
     log::set_verbosity(flags.verbosity);
     if (const auto errors = flags.server.validate(); !errors.empty()) {
         for (const auto& error : errors) {

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Installs every Debian package that building, testing and benchmarking ihpa needs. Idempotent:
-# packages already present are left alone, so a second run costs one dpkg query.
-# Usage: scripts/install-deps.sh [--build-only]
+# Installs the Debian packages ihpa needs. Idempotent: packages already present are left alone,
+# so a second run costs one dpkg query per package.
+# Usage: scripts/install-deps.sh [--build-only | --test]
+#   --build-only  what building the `ihpa` binary needs
+#   --test        that, plus the real peers the test suite starts
+#   (no flag)     everything, including the benchmark peers and references
 set -euo pipefail
 
 build_packages=(
@@ -10,19 +13,24 @@ build_packages=(
     libeigen3-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libhiredis-dev
     libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev
 )
-# Real peers the integration tests, the end-to-end tests and the benchmarks start on 127.0.0.1.
-runtime_packages=(
-    curl xz-utils python3 python3-lxml
-    prometheus redis-server etcd-server nginx-light wrk
-    python3-statsmodels r-cran-forecast
+# Real peers the integration and end-to-end tests start on 127.0.0.1, and their tools.
+test_packages=(
+    curl xz-utils python3 libxml2-utils etcd-server prometheus redis-server
+)
+# Benchmark peers and forecasting references.
+bench_packages=(
+    nginx-light wrk python3-statsmodels r-cran-forecast
 )
 # kubectl is not in every Debian mirror; it is installed when the configured repositories have it.
 optional_packages=(kubectl)
 
 wanted=("${build_packages[@]}")
-if [[ "${1:-}" != "--build-only" ]]; then
-    wanted+=("${runtime_packages[@]}")
-fi
+case "${1:-}" in
+    --build-only) ;;
+    --test) wanted+=("${test_packages[@]}") ;;
+    "") wanted+=("${test_packages[@]}" "${bench_packages[@]}") ;;
+    *) echo "install-deps: unknown argument $1 (use --build-only or --test)" >&2; exit 2 ;;
+esac
 
 missing=()
 for pkg in "${wanted[@]}"; do
@@ -43,6 +51,7 @@ if ((${#missing[@]} > 0)); then
     "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
+[[ "${1:-}" == "--build-only" ]] && optional_packages=()
 for pkg in "${optional_packages[@]}"; do
     if ! command -v "$pkg" >/dev/null 2>&1; then
         if apt-cache show "$pkg" >/dev/null 2>&1; then

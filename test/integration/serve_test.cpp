@@ -103,8 +103,8 @@ TEST_F(ServeTest, DiscoveryAndErrorCodesOverTheWire)
     EXPECT_EQ(response->status, 405);
 
     HttpsConnection big_body(serve.port, client);
-    ASSERT_TRUE(big_body.send_raw("POST " + gv + " HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n" +
-                                  std::string(100000, 'x')));
+    // The declared length alone exceeds the limit: the server answers before any body byte.
+    ASSERT_TRUE(big_body.send_raw("POST " + gv + " HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n"));
     response = big_body.read_response();
     ASSERT_TRUE(response);
     EXPECT_EQ(response->status, 413);
