@@ -107,7 +107,8 @@ TEST(HoltWinters, WarmUpBeforeTheWindowAveragesMoreCycles)
     // Heavy noise, period 96: seasonal states from a classical start on the 240-point window
     // (2.5 cycles) are noisy; smoothing in from 12 cycles earlier tracks the cycle more closely.
     const Series s = daily_series(1600, 96, 60.0);
-    const ComponentInput input = input_for(s, 1500, Eigen::VectorXd::Ones(1600));
+    const Eigen::VectorXd weight = Eigen::VectorXd::Ones(1600);
+    const ComponentInput input = input_for(s, 1500, weight);
     const auto error_of = [&](double warmup_cycles) {
         const auto run = HoltWinters::create({.warmup_cycles = warmup_cycles})
                              .value()
@@ -128,7 +129,8 @@ TEST(HoltWinters, WarmUpBeforeTheWindowAveragesMoreCycles)
 TEST(HoltWinters, NonSeasonalVariantIgnoresTheDetectedPeriods)
 {
     const Series s = daily_series(400, 24, 1.0);
-    ComponentInput input = input_for(s, 300, Eigen::VectorXd::Ones(400));
+    const Eigen::VectorXd weight = Eigen::VectorXd::Ones(400);
+    ComponentInput input = input_for(s, 300, weight);
     input.periods = {24.0};
     const auto seasonal = HoltWinters::create({}).value().run(input);
     const auto holt = HoltWinters::create({.seasonal = false}).value().run(input);
