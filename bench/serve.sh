@@ -52,10 +52,8 @@ fi
 # --- 2. The ihpa binary ---------------------------------------------------------------------------
 if [[ -z $ihpa ]]; then
     say "building ihpa (Release) in build-release/"
-    # g++ 12 at -O3 reports a false -Wrestrict inside std::string's operator+ (GCC bug 105329);
-    # keep it a warning so that the optimised build goes through.
     cmake -S "$root" -B "$root/build-release" -DCMAKE_BUILD_TYPE=Release -DIHPA_BUILD_TESTS=OFF \
-        -DCMAKE_CXX_FLAGS=-Wno-error=restrict >/dev/null
+        >/dev/null
     cmake --build "$root/build-release" --target ihpa -j2 >/dev/null
     ihpa=$root/build-release/cli/ihpa
 fi
