@@ -74,24 +74,41 @@ std::string describe(X509* cert)
     return out + ", valid until " + bio_to_string(bio.get());
 }
 
+/// A PEM file's text and its first certificate; errors name `flag` and the file.
+struct CertificateFile {
+    std::string text;
+    X509Ptr certificate;
+};
+
+std::expected<CertificateFile, std::string> read_certificate_file(const std::string& path,
+                                                                  const std::string& flag)
+{
+    auto text = read_file(path);
+    if (!text) {
+        return std::unexpected(flag + ": " + text.error());
+    }
+    auto bio = memory_bio(*text);
+    X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
+    if (!cert) {
+        return std::unexpected(flag + " " + path + ": no PEM certificate: " + openssl_error());
+    }
+    return CertificateFile{std::move(*text), std::move(cert)};
+}
+
 } // namespace
 
 std::expected<PemIdentity, std::string> load_pem_identity(const std::string& cert_file,
                                                           const std::string& key_file)
 {
-    auto cert_text = read_file(cert_file);
-    if (!cert_text) {
-        return std::unexpected("--tls-cert-file: " + cert_text.error());
+    auto cert_file_contents = read_certificate_file(cert_file, "--tls-cert-file");
+    if (!cert_file_contents) {
+        return std::unexpected(cert_file_contents.error());
     }
+    std::string& cert_text = cert_file_contents->text;
+    X509Ptr& cert = cert_file_contents->certificate;
     auto key_text = read_file(key_file);
     if (!key_text) {
         return std::unexpected("--tls-private-key-file: " + key_text.error());
-    }
-    auto cert_bio = memory_bio(*cert_text);
-    X509Ptr cert(PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr));
-    if (!cert) {
-        return std::unexpected("--tls-cert-file " + cert_file +
-                               ": no PEM certificate: " + openssl_error());
     }
     auto key_bio = memory_bio(*key_text);
     KeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
@@ -104,7 +121,7 @@ std::expected<PemIdentity, std::string> load_pem_identity(const std::string& cer
         return std::unexpected("--tls-private-key-file " + key_file +
                                " does not match the certificate in " + cert_file);
     }
-    return PemIdentity{std::move(*cert_text), std::move(*key_text),
+    return PemIdentity{std::move(cert_text), std::move(*key_text),
                        cert_file + " (" + describe(cert.get()) + ")"};
 }
 
@@ -168,15 +185,9 @@ generate_self_signed_identity(const std::vector<std::string>& hosts)
 
 std::expected<void, std::string> check_ca_file(const std::string& ca_file)
 {
-    auto text = read_file(ca_file);
-    if (!text) {
-        return std::unexpected("--requestheader-client-ca-file: " + text.error());
-    }
-    auto bio = memory_bio(*text);
-    X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
-    if (!cert) {
-        return std::unexpected("--requestheader-client-ca-file " + ca_file +
-                               ": no PEM certificate: " + openssl_error());
+    auto ca = read_certificate_file(ca_file, "--requestheader-client-ca-file");
+    if (!ca) {
+        return std::unexpected(ca.error());
     }
     return {};
 }
