@@ -1,99 +1,37 @@
 #include "adapter/config.hpp"
 
+#include "adapter/config_parse.hpp"
+#include "model/registry.hpp"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <cmath>
-#include <initializer_list>
 #include <set>
 
 namespace ihpa::adapter {
 namespace {
 
-/// Collects problems with their position while walking the document.
-class Problems {
-public:
-    explicit Problems(const std::string& origin) : origin_(origin) {}
+using config_parse::Problems;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
 
-    void add(const YAML::Node& at, const std::string& message)
-    {
-        add(at.Mark().line + 1, message);
+const SourceKind* find_kind(std::string_view name)
+{
+    for (const SourceKind& kind : source_kinds()) {
+        if (kind.name == name) {
+            return &kind;
+        }
     }
-    void add(int line, const std::string& message)
-    {
-        list_.push_back(origin_ + ":" + std::to_string(line) + ": " + message);
-    }
-    [[nodiscard]] bool empty() const { return list_.empty(); }
-    std::vector<std::string> take() { return std::move(list_); }
+    return nullptr;
+}
 
-private:
-    const std::string& origin_;
-    std::vector<std::string> list_;
-};
-
-std::string join(std::initializer_list<const char*> keys)
+std::string kind_names()
 {
     std::string out;
-    for (const char* key : keys) {
-        out += out.empty() ? "" : ", ";
-        out += key;
+    for (const SourceKind& kind : source_kinds()) {
+        out += (out.empty() ? "" : ", ") + std::string(kind.name);
     }
     return out;
-}
-
-/// Reports keys of `map` outside `known`; false when `map` is not a mapping.
-bool check_mapping(const YAML::Node& map, const std::string& what,
-                   std::initializer_list<const char*> known, Problems& problems)
-{
-    if (!map.IsMap()) {
-        problems.add(map, what + " must be a mapping");
-        return false;
-    }
-    for (const auto& entry : map) {
-        const std::string key = entry.first.Scalar();
-        if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
-            problems.add(entry.first, "unknown key \"" + key + "\" in " + what + " (known: " +
-                                          join(known) + ")");
-        }
-    }
-    return true;
-}
-
-std::optional<std::string> required_string(const YAML::Node& map, const char* key,
-                                           const std::string& what, Problems& problems)
-{
-    const YAML::Node node = map[key];
-    if (!node) {
-        problems.add(map, what + " needs \"" + key + "\"");
-        return std::nullopt;
-    }
-    if (!node.IsScalar() || node.Scalar().empty()) {
-        problems.add(node, what + "." + key + " must be a non-empty string");
-        return std::nullopt;
-    }
-    return node.Scalar();
-}
-
-std::optional<ReplaySourceConfig> parse_replay(const YAML::Node& node, const std::string& what,
-                                               Problems& problems)
-{
-    if (!check_mapping(node, what, {"file", "speedup"}, problems)) {
-        return std::nullopt;
-    }
-    ReplaySourceConfig replay;
-    if (auto file = required_string(node, "file", what, problems)) {
-        replay.file = *file;
-    }
-    if (const YAML::Node speedup = node["speedup"]) {
-        double value = 0.0;
-        if (!YAML::convert<double>::decode(speedup, value) || !std::isfinite(value) || value <= 0) {
-            problems.add(speedup, what + ".speedup must be a number > 0, got \"" +
-                                      (speedup.IsScalar() ? speedup.Scalar() : "?") + "\"");
-        } else {
-            replay.speedup = value;
-        }
-    }
-    return replay;
 }
 
 bool valid_metric_name(const std::string& name)
@@ -112,75 +50,259 @@ void parse_sources(const YAML::Node& list, AdapterConfig& config, Problems& prob
     }
     std::set<std::string> names;
     for (const YAML::Node& item : list) {
-        const std::string what = "source";
-        if (!check_mapping(item, what, {"name", "replay"}, problems)) {
+        if (!item.IsMap()) {
+            problems.add(item, "a source must be a mapping");
             continue;
         }
         SourceConfig source;
-        source.line = item.Mark().line + 1;
-        if (auto name = required_string(item, "name", what, problems)) {
-            source.name = *name;
-            if (!names.insert(source.name).second) {
-                problems.add(item, "duplicate source name \"" + source.name + "\"");
+        source.line = config_parse::line_of(item);
+        source.name = config_parse::required_string(item, "name", "source", problems).value_or("");
+        if (!source.name.empty() && !names.insert(source.name).second) {
+            problems.add(item, "duplicate source name \"" + source.name + "\"");
+        }
+        const std::string what = "source " + source.name;
+        if (auto interval = config_parse::optional_duration(
+                item, "interval", what, milliseconds(100), milliseconds(3600000), problems)) {
+            source.interval = *interval;
+        }
+        for (const auto& entry : item) {
+            const std::string key = entry.first.Scalar();
+            if (key == "name" || key == "interval") {
+                continue;
+            }
+            const SourceKind* kind = find_kind(key);
+            if (kind == nullptr) {
+                problems.add(entry.first, "unknown key \"" + key + "\" in " + what +
+                                              " (known: name, interval, " + kind_names() + ")");
+            } else if (!source.kind.empty()) {
+                problems.add(entry.first, what + " has two kinds (" + source.kind + " and " + key +
+                                              "); give each its own source");
+            } else {
+                source.kind = key;
+                if (auto factory = kind->parse(entry.second, what + "." + key, problems)) {
+                    source.factory = std::move(*factory);
+                }
             }
         }
-        if (const YAML::Node replay = item["replay"]) {
-            source.replay = parse_replay(replay, "source " + source.name + ".replay", problems);
-        } else {
-            problems.add(item, "source " + source.name + " needs a kind (one of: replay)");
+        if (source.kind.empty()) {
+            problems.add(item, what + " needs a kind (one of: " + kind_names() + ")");
         }
         config.sources.push_back(std::move(source));
     }
 }
 
-void parse_metrics(const YAML::Node& list, AdapterConfig& config, Problems& problems)
+/// Reads `source` and `query` of a metric or forecast and checks them against the source.
+SeriesRef parse_series_ref(const YAML::Node& item, const std::string& what,
+                           const AdapterConfig& config, Problems& problems)
+{
+    SeriesRef ref;
+    ref.source = config_parse::required_string(item, "source", what, problems).value_or("");
+    if (const YAML::Node query = item["query"]) {
+        if (!query.IsScalar()) {
+            problems.add(query, what + ".query must be a string");
+        } else {
+            ref.query = query.Scalar();
+        }
+    }
+    if (ref.source.empty()) {
+        return ref;
+    }
+    const auto source = std::find_if(config.sources.begin(), config.sources.end(),
+                                     [&](const SourceConfig& s) { return s.name == ref.source; });
+    if (source == config.sources.end()) {
+        problems.add(item["source"], what + " refers to unknown source \"" + ref.source + "\"");
+    } else if (const SourceKind* kind = find_kind(source->kind)) {
+        if (auto checked = kind->check_query(ref.query); !checked) {
+            problems.add(item["query"] ? item["query"] : item,
+                         what + ": invalid " + source->kind + " query: " + checked.error());
+        }
+    }
+    return ref;
+}
+
+void parse_labels(const YAML::Node& item, const std::string& what,
+                  std::map<std::string, std::string>& labels, Problems& problems)
+{
+    if (const YAML::Node node = item["labels"]) {
+        if (auto pairs = config_parse::string_map(node, what + ".labels", problems)) {
+            labels.insert(pairs->begin(), pairs->end());
+        }
+    }
+}
+
+/// Reads a wire name, checking its syntax and uniqueness.
+std::string parse_wire_name(const YAML::Node& item, const std::string& what,
+                            std::set<std::string>& names, Problems& problems)
+{
+    auto name = config_parse::required_string(item, "name", what, problems);
+    if (!name) {
+        return "";
+    }
+    if (!valid_metric_name(*name)) {
+        problems.add(item["name"], what + " name \"" + *name +
+                                       "\" must be lowercase letters, digits, '_', '-', '.' or ':' "
+                                       "(clients lowercase names on the wire)");
+    }
+    if (*name == kIhpaForecastMetric) {
+        problems.add(item["name"], std::string("the name ") + kIhpaForecastMetric +
+                                       " is reserved for IHPA forecasts (use the ihpa key)");
+    }
+    if (!names.insert(*name).second) {
+        problems.add(item, "duplicate metric name \"" + *name + "\"");
+    }
+    return *name;
+}
+
+void parse_metrics(const YAML::Node& list, AdapterConfig& config, std::set<std::string>& names,
+                   Problems& problems)
 {
     if (!list.IsSequence()) {
         problems.add(list, "metrics must be a list");
         return;
     }
-    std::set<std::string> names;
     for (const YAML::Node& item : list) {
-        const std::string what = "metric";
-        if (!check_mapping(item, what, {"name", "source", "labels"}, problems)) {
+        if (!config_parse::check_mapping(item, "metric", {"name", "source", "query", "labels"},
+                                         problems)) {
             continue;
         }
         MetricConfig metric;
-        metric.line = item.Mark().line + 1;
-        if (auto name = required_string(item, "name", what, problems)) {
-            metric.name = *name;
-            if (!valid_metric_name(metric.name)) {
-                problems.add(item["name"], "metric name \"" + metric.name +
-                                               "\" must be lowercase letters, digits, '_', '-', "
-                                               "'.' or ':' (clients lowercase names on the wire)");
-            }
-            if (!names.insert(metric.name).second) {
-                problems.add(item, "duplicate metric name \"" + metric.name + "\"");
-            }
-        }
-        if (auto source = required_string(item, "source", "metric " + metric.name, problems)) {
-            metric.source = *source;
-            const bool known = std::any_of(config.sources.begin(), config.sources.end(),
-                                           [&](const SourceConfig& s) { return s.name == *source; });
-            if (!known) {
-                problems.add(item["source"], "metric " + metric.name + " refers to unknown source \"" +
-                                                 *source + "\"");
-            }
-        }
-        if (const YAML::Node labels = item["labels"]) {
-            if (!labels.IsMap()) {
-                problems.add(labels, "metric " + metric.name + ".labels must be a mapping");
-            } else {
-                for (const auto& entry : labels) {
-                    if (!entry.second.IsScalar()) {
-                        problems.add(entry.second, "label values must be strings");
-                        continue;
-                    }
-                    metric.labels[entry.first.Scalar()] = entry.second.Scalar();
-                }
-            }
-        }
+        metric.line = config_parse::line_of(item);
+        metric.name = parse_wire_name(item, "metric", names, problems);
+        const std::string what = "metric " + metric.name;
+        metric.series = parse_series_ref(item, what, config, problems);
+        parse_labels(item, what, metric.labels, problems);
         config.metrics.push_back(std::move(metric));
+    }
+}
+
+/// The forecast settings keys of a mapping (leadTime, rule, band, ...), over `settings`.
+void parse_settings(const YAML::Node& item, const std::string& what, ForecastSettings& settings,
+                    Problems& problems)
+{
+    constexpr milliseconds kSecond(1000);
+    constexpr milliseconds kDay(86400000);
+    if (auto lead = config_parse::optional_duration(item, "leadTime", what, milliseconds(0),
+                                                    kDay, problems)) {
+        settings.shift.lead_seconds = std::chrono::duration_cast<seconds>(*lead).count();
+    }
+    if (auto rule = config_parse::optional_string(item, "rule", what, problems)) {
+        if (auto parsed = model::parse_shift_rule(*rule)) {
+            settings.shift.rule = *parsed;
+        } else {
+            problems.add(item["rule"], what + ".rule: " + parsed.error().message);
+        }
+    }
+    if (auto band = config_parse::optional_string(item, "band", what, problems)) {
+        if (auto parsed = model::parse_shift_band(*band)) {
+            settings.shift.band = *parsed;
+        } else {
+            problems.add(item["band"], what + ".band: " + parsed.error().message);
+        }
+    }
+    if (auto floor = config_parse::optional_number(item, "floor", what, 0.0, 1e18, problems)) {
+        settings.shift.floor = *floor;
+    }
+    if (auto name = config_parse::optional_string(item, "model", what, problems)) {
+        if (auto made = model::make_forecaster(*name); !made) {
+            problems.add(item["model"], what + ".model: " + made.error().message);
+        } else {
+            settings.model = *name;
+        }
+    }
+    const auto duration = [&](const char* key, milliseconds min, milliseconds max, seconds& out) {
+        if (auto value = config_parse::optional_duration(item, key, what, min, max, problems)) {
+            if (value->count() % 1000 != 0) {
+                problems.add(item[key], what + "." + key + " must be whole seconds");
+            } else {
+                out = std::chrono::duration_cast<seconds>(*value);
+            }
+        }
+    };
+    duration("step", kSecond, kDay, settings.step);
+    duration("history", kSecond, kDay * 400, settings.history);
+    duration("maxStaleness", kSecond, kDay * 7, settings.max_staleness);
+    duration("hardStaleness", kSecond, kDay * 7, settings.hard_staleness);
+    duration("refitInterval", kSecond, kDay, settings.refit_interval);
+    if (auto min_history =
+            config_parse::optional_number(item, "minHistory", what, 2.0, 1e7, problems)) {
+        settings.min_history = static_cast<std::int64_t>(*min_history);
+    }
+    const std::int64_t points = settings.history.count() / settings.step.count();
+    if (points > (std::int64_t{1} << 24)) {
+        problems.add(item, what + ": history / step is " + std::to_string(points) +
+                               " points, more than 16777216 per series");
+    }
+    if (points < settings.min_history) {
+        problems.add(item, what + ": history holds " + std::to_string(points) +
+                               " steps, fewer than minHistory (" +
+                               std::to_string(settings.min_history) + ")");
+    }
+    if (settings.hard_staleness < settings.max_staleness) {
+        problems.add(item, what + ": hardStaleness must not be shorter than maxStaleness");
+    }
+}
+
+std::optional<IhpaRef> parse_ihpa_ref(const YAML::Node& node, const std::string& what,
+                                      Problems& problems)
+{
+    if (!config_parse::check_mapping(node, what + ".ihpa", {"namespace", "name", "metric"},
+                                     problems)) {
+        return std::nullopt;
+    }
+    IhpaRef ref;
+    ref.namespace_ =
+        config_parse::required_string(node, "namespace", what + ".ihpa", problems).value_or("");
+    ref.name = config_parse::required_string(node, "name", what + ".ihpa", problems).value_or("");
+    ref.metric =
+        config_parse::required_string(node, "metric", what + ".ihpa", problems).value_or("");
+    if (!valid_metric_name(ref.metric)) {
+        problems.add(node["metric"], what + ".ihpa.metric \"" + ref.metric +
+                                         "\" must be a lowercase metric key");
+    }
+    return ref;
+}
+
+void parse_forecasts(const YAML::Node& list, AdapterConfig& config, std::set<std::string>& names,
+                     Problems& problems)
+{
+    if (!list.IsSequence()) {
+        problems.add(list, "forecasts must be a list");
+        return;
+    }
+    std::set<std::string> ihpa_keys;
+    for (const YAML::Node& item : list) {
+        if (!config_parse::check_mapping(
+                item, "forecast",
+                {"name", "ihpa", "source", "query", "labels", "leadTime", "rule", "band", "floor",
+                 "model", "step", "history", "minHistory", "maxStaleness", "hardStaleness",
+                 "refitInterval"},
+                problems)) {
+            continue;
+        }
+        ForecastConfig forecast;
+        forecast.line = config_parse::line_of(item);
+        if (const YAML::Node ihpa = item["ihpa"]) {
+            if (item["name"] || item["labels"]) {
+                problems.add(item, "an ihpa forecast is served as ihpa-forecast with the IHPA's "
+                                   "selector: drop name and labels");
+            }
+            forecast.name = kIhpaForecastMetric;
+            forecast.ihpa = parse_ihpa_ref(ihpa, "forecast", problems);
+            if (forecast.ihpa && !ihpa_keys
+                                      .insert(forecast.ihpa->namespace_ + "/" +
+                                              forecast.ihpa->name + "/" + forecast.ihpa->metric)
+                                      .second) {
+                problems.add(ihpa, "duplicate ihpa forecast " + forecast.ihpa->namespace_ + "/" +
+                                       forecast.ihpa->name + " metric " + forecast.ihpa->metric);
+            }
+        } else {
+            forecast.name = parse_wire_name(item, "forecast", names, problems);
+            parse_labels(item, "forecast " + forecast.name, forecast.labels, problems);
+        }
+        const std::string what = "forecast " + forecast.name;
+        forecast.series = parse_series_ref(item, what, config, problems);
+        parse_settings(item, what, forecast.settings, problems);
+        config.forecasts.push_back(std::move(forecast));
     }
 }
 
@@ -202,12 +324,17 @@ std::expected<AdapterConfig, std::vector<std::string>> parse_config(const std::s
         problems.add(1, "the configuration is empty");
         return std::unexpected(problems.take());
     }
-    if (check_mapping(root, "the configuration", {"sources", "metrics"}, problems)) {
+    if (config_parse::check_mapping(root, "the configuration", {"sources", "metrics", "forecasts"},
+                                    problems)) {
+        std::set<std::string> names;
         if (const YAML::Node sources = root["sources"]) {
             parse_sources(sources, config, problems);
         }
         if (const YAML::Node metrics = root["metrics"]) {
-            parse_metrics(metrics, config, problems);
+            parse_metrics(metrics, config, names, problems);
+        }
+        if (const YAML::Node forecasts = root["forecasts"]) {
+            parse_forecasts(forecasts, config, names, problems);
         }
     }
     if (!problems.empty()) {

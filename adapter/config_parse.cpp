@@ -3,6 +3,7 @@
 #include "common/duration.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 namespace ihpa::adapter::config_parse {
@@ -16,6 +17,13 @@ std::string join(std::initializer_list<const char*> keys)
         out += key;
     }
     return out;
+}
+
+std::string number_text(double value)
+{
+    char buffer[32];
+    const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
+    return std::string(buffer, end);
 }
 
 std::string shown(const YAML::Node& node)
@@ -119,8 +127,8 @@ std::optional<double> optional_number(const YAML::Node& map, const char* key,
     double value = 0.0;
     if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !std::isfinite(value) ||
         value < min || value > max) {
-        problems.add(node, what + "." + key + " must be a number in [" + YAML::Node(min).Scalar() +
-                               ", " + YAML::Node(max).Scalar() + "], got " + shown(node));
+        problems.add(node, what + "." + key + " must be a number in [" + number_text(min) + ", " +
+                               number_text(max) + "], got " + shown(node));
         return std::nullopt;
     }
     return value;

@@ -273,7 +273,11 @@ ApiResponse Router::handle_api(const ApiRequest& request, std::string_view path,
                                       {"platform", "linux/amd64"}};
         response = json_response(doc.dump(), "version");
     } else if (seg.size() == 1 && seg[0] == "metrics") {
-        response = text_response(200, metrics_.render(), "metrics", kPrometheusText);
+        std::string body = metrics_.render();
+        if (config_.extra_metrics) {
+            body += config_.extra_metrics();
+        }
+        response = text_response(200, std::move(body), "metrics", kPrometheusText);
     } else if (!seg.empty() && seg[0] == "openapi") {
         // No OpenAPI document is served: the aggregator treats 404 as "no spec" and skips it
         // silently (kubernetes-contracts §2.5), while any other code makes it retry forever.

@@ -46,6 +46,9 @@ struct RouterConfig {
     VersionInfo version;
     /// Returns an empty string when ready, otherwise why not (shown by `/readyz`).
     std::function<std::string()> readiness;
+    /// More Prometheus text-format families appended to `/metrics` (the adapter's per-series
+    /// gauges); may be empty.
+    std::function<std::string()> extra_metrics;
 };
 
 /// Maps requests to responses: a pure function of the request and the provider's answers (no

@@ -1,5 +1,5 @@
 // `ihpa serve`: options → configuration → sources → provider → router → HTTPS server.
-#include "adapter/assemble.hpp"
+#include "adapter/adapter.hpp"
 #include "adapter/config.hpp"
 #include "apiserver/log.hpp"
 #include "apiserver/router.hpp"
@@ -15,6 +15,8 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <random>
+#include <thread>
 #include <sstream>
 
 namespace ihpa::cli {
@@ -23,6 +25,9 @@ namespace {
 struct ServeFlags {
     apiserver::ServerOptions server;
     std::string config_file;
+    std::string state_dir;
+    int snapshot_interval_seconds = 300;
+    unsigned fit_workers = 0;
     int verbosity = 0;
 };
 
@@ -89,14 +94,27 @@ int run_serve(const ServeFlags& flags)
         return 1;
     }
     const adapter::SystemClock clock;
-    auto provider = adapter::assemble_provider(*config, input->origin, input->resolve, clock);
-    if (!provider) {
-        IHPA_LOG(error, "serve") << "unable to build the metric sources: " << provider.error();
+    adapter::AdapterOptions options;
+    options.state_dir = flags.state_dir;
+    options.snapshot_interval = std::chrono::seconds(flags.snapshot_interval_seconds);
+    options.fit_workers =
+        flags.fit_workers > 0 ? flags.fit_workers : std::max(1U, std::thread::hardware_concurrency());
+    options.seed = std::random_device{}();
+    adapter::Adapter adapter(clock, options);
+    if (auto loaded = adapter.load_snapshot(); !loaded) {
+        IHPA_LOG(error, "serve") << loaded.error() << "; starting with an empty history";
+    } else if (loaded->series > 0) {
+        IHPA_LOG(info, "serve") << "history snapshot loaded: " << loaded->series << " series, "
+                                << loaded->points << " points";
+    }
+    if (auto applied = adapter.apply(*config, input->origin, input->resolve); !applied) {
+        IHPA_LOG(error, "serve") << "unable to build the metric sources: " << applied.error();
         return 1;
     }
     IHPA_LOG(info, "serve") << "configuration " << input->origin << ": "
                             << config->sources.size() << " sources, " << config->metrics.size()
-                            << " metrics";
+                            << " metrics, " << config->forecasts.size() << " forecasts";
+    adapter.start();
 
     apiserver::RouterConfig router_config;
     router_config.authentication.enabled = !flags.server.requestheader_client_ca_file.empty();
@@ -109,13 +127,16 @@ int run_serve(const ServeFlags& flags)
     }
     const apiserver::AlwaysAllowAuthorizer authorizer;
     apiserver::ServerMetrics metrics;
-    const apiserver::Router router(**provider, authorizer, metrics, std::move(router_config));
+    router_config.extra_metrics = [&adapter] { return adapter.render_metrics(); };
+    const apiserver::Router router(adapter.provider(), authorizer, metrics,
+                                   std::move(router_config));
     apiserver::Server server(flags.server, router, metrics);
     if (auto started = server.start(); !started) {
         IHPA_LOG(error, "serve") << "unable to start the server: " << started.error();
         return 1;
     }
     server.run();
+    adapter.stop();
     return 0;
 }
 
@@ -153,6 +174,17 @@ void add_serve_command(CLI::App& app, CommandAction& action)
     cmd->add_option("--config", flags->config_file,
                     "Adapter configuration YAML (sources and metrics); default: the built-in demo")
         ->check(CLI::ExistingFile);
+    cmd->add_option("--state-dir", flags->state_dir,
+                    "Directory for history snapshots (written every --snapshot-interval and at "
+                    "shutdown, loaded at start); empty: history is not persisted")
+        ->check(CLI::ExistingDirectory);
+    cmd->add_option("--snapshot-interval", flags->snapshot_interval_seconds,
+                    "Seconds between history snapshots")
+        ->check(CLI::Range(1, 86400))
+        ->capture_default_str();
+    cmd->add_option("--fit-workers", flags->fit_workers,
+                    "Threads fitting forecasting models; 0 = one per core")
+        ->capture_default_str();
     cmd->add_option("-v,--v", flags->verbosity, "Log verbosity (2 = access log)")
         ->capture_default_str();
     cmd->callback([flags, &action] { action = [flags] { return run_serve(*flags); }; });

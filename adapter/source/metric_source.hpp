@@ -1,7 +1,5 @@
 #pragma once
 
-#include "adapter/source/latest_value_source.hpp"
-
 #include <chrono>
 #include <expected>
 #include <map>
@@ -10,6 +8,12 @@
 #include <vector>
 
 namespace ihpa::adapter {
+
+/// One observation of a metric.
+struct Sample {
+    std::chrono::system_clock::time_point time;
+    double value = 0.0;
+};
 
 /// The labels of one series a query selects (Prometheus labels, Datadog tags as key:value).
 using Labels = std::map<std::string, std::string>;

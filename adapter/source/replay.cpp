@@ -1,5 +1,7 @@
 #include "adapter/source/replay.hpp"
 
+#include "backtest/trace_csv.hpp"
+
 #include <cmath>
 
 namespace ihpa::adapter {
@@ -9,14 +11,11 @@ ReplaySource::ReplaySource(model::Series trace, double speedup)
 {
 }
 
-std::optional<Sample> ReplaySource::latest(std::chrono::system_clock::time_point now) const
+double ReplaySource::value_at(std::chrono::system_clock::time_point time) const
 {
     const Eigen::Index n = trace_.size();
-    if (n < 2) {
-        return std::nullopt;
-    }
     const double step = static_cast<double>(trace_.step_seconds);
-    const double wall = std::chrono::duration<double>(now.time_since_epoch()).count();
+    const double wall = std::chrono::duration<double>(time.time_since_epoch()).count();
     const double length = step * static_cast<double>(n);
     double position = std::fmod(wall * speedup_, length);
     if (position < 0) {
@@ -25,8 +24,66 @@ std::optional<Sample> ReplaySource::latest(std::chrono::system_clock::time_point
     const double index = std::floor(position / step);
     const auto i = static_cast<Eigen::Index>(index);
     const double frac = position / step - index;
-    const double value = trace_.values[i] * (1.0 - frac) + trace_.values[(i + 1) % n] * frac;
-    return Sample{now, value};
+    return trace_.values[i] * (1.0 - frac) + trace_.values[(i + 1) % n] * frac;
+}
+
+std::expected<std::vector<LabelledSample>, std::string>
+ReplaySource::query(const std::string& /*query*/, std::chrono::system_clock::time_point now)
+{
+    return std::vector<LabelledSample>{{{}, Sample{now, value_at(now)}}};
+}
+
+std::expected<std::vector<LabelledRange>, std::string>
+ReplaySource::query_range(const std::string& /*query*/, std::chrono::system_clock::time_point from,
+                          std::chrono::system_clock::time_point to, std::chrono::seconds step)
+{
+    LabelledRange range;
+    for (auto t = from; t <= to; t += step) {
+        range.samples.push_back({t, value_at(t)});
+    }
+    return std::vector<LabelledRange>{std::move(range)};
+}
+
+SourceKind replay_source_kind()
+{
+    SourceKind kind;
+    kind.name = "replay";
+    kind.parse = [](const YAML::Node& options, const std::string& what,
+                    config_parse::Problems& problems) -> std::optional<SourceFactory> {
+        if (!config_parse::check_mapping(options, what, {"file", "speedup"}, problems)) {
+            return std::nullopt;
+        }
+        const auto file = config_parse::required_string(options, "file", what, problems);
+        const double speedup =
+            config_parse::optional_number(options, "speedup", what, 1e-6, 1e9, problems)
+                .value_or(1.0);
+        if (!file) {
+            return std::nullopt;
+        }
+        return [file = *file, speedup](const SourceContext& context)
+                   -> std::expected<std::shared_ptr<MetricSource>, std::string> {
+            auto text = context.resolve(file);
+            if (!text) {
+                return std::unexpected(text.error());
+            }
+            auto trace = backtest::parse_trace_csv(*text, file);
+            if (!trace) {
+                return std::unexpected(trace.error().message);
+            }
+            if (trace->series.size() < 2 || !trace->series.values.allFinite()) {
+                return std::unexpected(file + ": a replayed trace needs at least two points and "
+                                              "no gaps");
+            }
+            return std::make_shared<ReplaySource>(std::move(trace->series), speedup);
+        };
+    };
+    kind.check_query = [](std::string_view query) -> std::expected<void, std::string> {
+        if (!query.empty()) {
+            return std::unexpected("a replay source plays one trace and takes no query");
+        }
+        return {};
+    };
+    return kind;
 }
 
 } // namespace ihpa::adapter

@@ -5,25 +5,71 @@
 namespace ihpa::adapter {
 namespace {
 
-TEST(ConfigTest, ParsesSourcesAndMetrics)
+TEST(ConfigTest, ParsesSourcesMetricsAndForecastsWithDefaults)
 {
     const auto config = parse_config(R"(
 sources:
   - name: trace
+    interval: 15s
     replay: {file: t.csv, speedup: 60}
 metrics:
   - name: demo_requests
     source: trace
     labels: {app: demo}
+forecasts:
+  - name: demo_forecast
+    source: trace
+    leadTime: 3m
+    rule: point
+    band: upper
+    floor: 2
+    model: holtWinters
+    step: 30s
+    history: 2d
+    minHistory: 60
+    maxStaleness: 5m
+    hardStaleness: 30m
+    refitInterval: 2m
+  - ihpa: {namespace: shop, name: web, metric: cpu}
+    source: trace
 )",
                                      "c.yaml");
     ASSERT_TRUE(config) << config.error().front();
     ASSERT_EQ(config->sources.size(), 1U);
-    EXPECT_EQ(config->sources[0].replay->file, "t.csv");
-    EXPECT_DOUBLE_EQ(config->sources[0].replay->speedup, 60.0);
+    EXPECT_EQ(config->sources[0].kind, "replay");
+    EXPECT_EQ(config->sources[0].interval, std::chrono::seconds(15));
     EXPECT_EQ(config->sources[0].line, 3);
     ASSERT_EQ(config->metrics.size(), 1U);
     EXPECT_EQ(config->metrics[0].labels.at("app"), "demo");
+    EXPECT_EQ(config->metrics[0].series.source, "trace");
+    ASSERT_EQ(config->forecasts.size(), 2U);
+    const ForecastSettings& s = config->forecasts[0].settings;
+    EXPECT_EQ(s.shift.lead_seconds, 180);
+    EXPECT_EQ(s.shift.rule, model::ShiftRule::Point);
+    EXPECT_EQ(s.shift.band, model::ShiftBand::Upper);
+    EXPECT_EQ(s.shift.floor, 2.0);
+    EXPECT_EQ(s.model, "holtWinters");
+    EXPECT_EQ(s.step, std::chrono::seconds(30));
+    EXPECT_EQ(s.history, std::chrono::seconds(2 * 86400));
+    EXPECT_EQ(s.min_history, 60);
+    EXPECT_EQ(s.max_staleness, std::chrono::seconds(300));
+    EXPECT_EQ(s.hard_staleness, std::chrono::seconds(1800));
+    EXPECT_EQ(s.refit_interval, std::chrono::seconds(120));
+    // design.md's defaults
+    const ForecastConfig& ihpa = config->forecasts[1];
+    EXPECT_EQ(ihpa.name, "ihpa-forecast");
+    ASSERT_TRUE(ihpa.ihpa);
+    EXPECT_EQ(ihpa.ihpa->namespace_, "shop");
+    EXPECT_EQ(ihpa.settings.shift.lead_seconds, 300);
+    EXPECT_EQ(ihpa.settings.shift.rule, model::ShiftRule::WindowMax);
+    EXPECT_EQ(ihpa.settings.shift.band, model::ShiftBand::Yhat);
+    EXPECT_EQ(ihpa.settings.model, "auto");
+    EXPECT_EQ(ihpa.settings.step, std::chrono::seconds(60));
+    EXPECT_EQ(ihpa.settings.history, std::chrono::seconds(14 * 86400));
+    EXPECT_EQ(ihpa.settings.min_history, 30);
+    EXPECT_EQ(ihpa.settings.max_staleness, std::chrono::seconds(600));
+    EXPECT_EQ(ihpa.settings.hard_staleness, std::chrono::seconds(3600));
+    EXPECT_EQ(ihpa.settings.refit_interval, std::chrono::seconds(300));
 }
 
 TEST(ConfigTest, ReportsEveryProblemWithFileAndLine)
@@ -34,11 +80,32 @@ TEST(ConfigTest, ReportsEveryProblemWithFileAndLine)
   - name: trace
     replay: {speedup: -1}
   - name: nothing
+  - name: twice
+    interval: 5 minutes
+    replay: {file: a.csv}
+    redis: {address: "127.0.0.1:6379"}
 metrics:
   - name: Demo
     source: missing
   - source: trace
     colour: blue
+  - name: queued
+    source: trace
+    query: "LLEN jobs"
+forecasts:
+  - name: demo_requests_forecast
+    source: trace
+    leadTime: soon
+    rule: max
+    model: prophet
+    step: 1m
+    history: 10m
+  - name: ihpa-forecast
+    source: trace
+    maxStaleness: 2h
+  - ihpa: {namespace: a, name: b}
+    name: x
+    source: trace
 )",
                                      "bad.yaml");
     ASSERT_FALSE(config);
@@ -46,15 +113,36 @@ metrics:
         "bad.yaml:3: unknown key \"spedup\" in source trace.replay (known: file, speedup)",
         "bad.yaml:4: duplicate source name \"trace\"",
         "bad.yaml:5: source trace.replay needs \"file\"",
-        "bad.yaml:5: source trace.replay.speedup must be a number > 0, got \"-1\"",
-        "bad.yaml:6: source nothing needs a kind (one of: replay)",
-        "bad.yaml:8: metric name \"Demo\" must be lowercase letters, digits, '_', '-', '.' or ':' "
+        "bad.yaml:5: source trace.replay.speedup must be a number in [1e-06, 1e+09], got \"-1\"",
+        "bad.yaml:6: source nothing needs a kind (one of: redis, replay)",
+        "bad.yaml:8: source twice.interval: invalid duration \"5 minutes\": unknown unit ' ' (use "
+        "ms, s, m, h or d)",
+        "bad.yaml:10: source twice has two kinds (replay and redis); give each its own source",
+        "bad.yaml:12: metric name \"Demo\" must be lowercase letters, digits, '_', '-', '.' or ':' "
         "(clients lowercase names on the wire)",
-        "bad.yaml:9: metric Demo refers to unknown source \"missing\"",
-        "bad.yaml:11: unknown key \"colour\" in metric (known: name, source, labels)",
-        "bad.yaml:10: metric needs \"name\"",
+        "bad.yaml:13: metric Demo refers to unknown source \"missing\"",
+        "bad.yaml:15: unknown key \"colour\" in metric (known: name, source, query, labels)",
+        "bad.yaml:14: metric needs \"name\"",
+        "bad.yaml:18: metric queued: invalid replay query: a replay source plays one trace and "
+        "takes no query",
+        "bad.yaml:22: forecast demo_requests_forecast.leadTime: invalid duration \"soon\": "
+        "expected a number at position 1",
+        "bad.yaml:23: forecast demo_requests_forecast.rule: unknown rule \"max\" (known: point, "
+        "windowMax)",
+        "bad.yaml:24: forecast demo_requests_forecast.model: unknown model \"prophet\" (known: "
+        "auto, holtWinters, holt, fourier, stl, seasonalNaive, naive)",
+        "bad.yaml:20: forecast demo_requests_forecast: history holds 10 steps, fewer than "
+        "minHistory (30)",
+        "bad.yaml:27: the name ihpa-forecast is reserved for IHPA forecasts (use the ihpa key)",
+        "bad.yaml:27: forecast ihpa-forecast: hardStaleness must not be shorter than maxStaleness",
+        "bad.yaml:30: an ihpa forecast is served as ihpa-forecast with the IHPA's selector: drop "
+        "name and labels",
+        "bad.yaml:30: forecast.ihpa needs \"metric\"",
     };
-    EXPECT_EQ(config.error(), expected);
+    const auto& got = config.error();
+    for (std::size_t i = 0; i < std::max(got.size(), expected.size()); ++i) {
+        EXPECT_EQ(i < got.size() ? got[i] : "", i < expected.size() ? expected[i] : "") << i;
+    }
 }
 
 TEST(ConfigTest, SyntaxErrorsAndEmptyDocuments)

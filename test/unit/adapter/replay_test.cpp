@@ -24,21 +24,47 @@ model::Series trace()
 
 TEST(ReplayTest, PlaysTheTraceFasterThanRealTimeAndLoops)
 {
-    const ReplaySource replay(trace(), 60.0); // 5 trace minutes per wall-clock 5 seconds
-    EXPECT_DOUBLE_EQ(replay.latest(at(0))->value, 10.0);
-    EXPECT_DOUBLE_EQ(replay.latest(at(5))->value, 20.0);
-    EXPECT_DOUBLE_EQ(replay.latest(at(7.5))->value, 25.0);
-    EXPECT_DOUBLE_EQ(replay.latest(at(15))->value, 40.0);
-    EXPECT_DOUBLE_EQ(replay.latest(at(17.5))->value, 25.0); // between the last and the first point
-    EXPECT_DOUBLE_EQ(replay.latest(at(20))->value, 10.0);   // looped
-    EXPECT_EQ(replay.latest(at(5))->time, at(5));
+    ReplaySource replay(trace(), 60.0); // 5 trace minutes per wall-clock 5 seconds
+    EXPECT_DOUBLE_EQ(replay.value_at(at(0)), 10.0);
+    EXPECT_DOUBLE_EQ(replay.value_at(at(5)), 20.0);
+    EXPECT_DOUBLE_EQ(replay.value_at(at(7.5)), 25.0);
+    EXPECT_DOUBLE_EQ(replay.value_at(at(15)), 40.0);
+    EXPECT_DOUBLE_EQ(replay.value_at(at(17.5)), 25.0); // between the last and the first point
+    EXPECT_DOUBLE_EQ(replay.value_at(at(20)), 10.0);   // looped
+    const auto now = replay.query("", at(5));
+    ASSERT_TRUE(now);
+    ASSERT_EQ(now->size(), 1U);
+    EXPECT_EQ(now->front().sample.time, at(5));
+    EXPECT_DOUBLE_EQ(now->front().sample.value, 20.0);
+}
+
+TEST(ReplayTest, KnowsItsPastForBackfill)
+{
+    ReplaySource replay(trace(), 60.0);
+    EXPECT_TRUE(replay.keeps_history());
+    const auto range = replay.query_range("", at(0), at(20), std::chrono::seconds(5));
+    ASSERT_TRUE(range);
+    ASSERT_EQ(range->size(), 1U);
+    const auto& samples = range->front().samples;
+    ASSERT_EQ(samples.size(), 5U);
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        EXPECT_EQ(samples[i].time, at(5.0 * static_cast<double>(i)));
+        EXPECT_DOUBLE_EQ(samples[i].value, replay.value_at(samples[i].time));
+    }
+}
+
+TEST(ReplayTest, TakesNoQuery)
+{
+    const SourceKind kind = replay_source_kind();
+    EXPECT_TRUE(kind.check_query(""));
+    EXPECT_FALSE(kind.check_query("up"));
 }
 
 TEST(ReplayTest, SameWallTimeSameValue)
 {
     const ReplaySource a(trace(), 3.0);
     const ReplaySource b(trace(), 3.0);
-    EXPECT_EQ(a.latest(at(1'700'000'123.25))->value, b.latest(at(1'700'000'123.25))->value);
+    EXPECT_EQ(a.value_at(at(1'700'000'123.25)), b.value_at(at(1'700'000'123.25)));
 }
 
 } // namespace

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "adapter/background_loop.hpp"
+#include "adapter/clock.hpp"
+#include "adapter/config.hpp"
+#include "adapter/forecast_registry.hpp"
+#include "adapter/forecasting_provider.hpp"
+#include "adapter/history/fitter.hpp"
+#include "adapter/history/history_store.hpp"
+#include "adapter/history/snapshot.hpp"
+
+#include <chrono>
+#include <expected>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ihpa::adapter {
+
+/// How the adapter runs in the background.
+struct AdapterOptions {
+    std::filesystem::path state_dir;             ///< history snapshots; empty: not persisted
+    std::chrono::seconds snapshot_interval{300}; ///< how often a snapshot is written
+    std::chrono::seconds fit_tick{5};            ///< how often the fitter looks for due refits
+    unsigned fit_workers = 1;                    ///< fitter threads
+    std::uint64_t seed = 1;                      ///< poll jitter
+};
+
+/// The adapter: history store, registry, sources with their pollers, fitter, snapshots, and the
+/// provider the server serves. `run_once` advances everything deterministically (tests); `start`
+/// runs the same steps on background threads.
+class Adapter {
+public:
+    /// `clock` must outlive the adapter.
+    Adapter(const Clock& clock, AdapterOptions options);
+    ~Adapter();
+    Adapter(const Adapter&) = delete;
+    Adapter& operator=(const Adapter&) = delete;
+
+    /// Loads the state directory's snapshot into the history store (before `apply`). A missing
+    /// snapshot loads nothing; a corrupt or foreign one is an error the caller reports and
+    /// ignores (the store stays empty).
+    std::expected<SnapshotLoad, std::string> load_snapshot();
+    /// Writes a snapshot now; bytes written or the error.
+    std::expected<std::size_t, std::string> save_snapshot();
+
+    /// Builds the configuration's sources and registers its metrics and forecasts. Errors name
+    /// the configuration line (`origin:line: source x: ...`); nothing is registered then.
+    std::expected<void, std::string> apply(const AdapterConfig& config, const std::string& origin,
+                                           const FileResolver& resolve);
+
+    /// One round at `now`: every poller once, then the fitter.
+    void run_once(std::chrono::system_clock::time_point now);
+
+    /// Starts the background loops: one per poller, the fitter, the snapshot writer.
+    void start();
+    /// Stops the loops and writes a final snapshot (when a state directory is set).
+    void stop();
+
+    [[nodiscard]] ForecastRegistry& registry() { return registry_; }
+    [[nodiscard]] const apiserver::ExternalMetricsProvider& provider() const { return provider_; }
+    /// The adapter's `/metrics` families.
+    [[nodiscard]] std::string render_metrics() const;
+
+private:
+    const Clock& clock_;
+    AdapterOptions options_;
+    HistoryStore store_;
+    ForecastRegistry registry_;
+    ForecastingProvider provider_;
+    Fitter fitter_;
+    std::vector<std::unique_ptr<BackgroundLoop>> loops_;
+};
+
+} // namespace ihpa::adapter

@@ -1,0 +1,26 @@
+#pragma once
+
+#include "adapter/forecast_registry.hpp"
+
+#include <chrono>
+#include <cstddef>
+
+namespace ihpa::adapter {
+
+/// The background fitter: refits every forecast whose refit is due, spread over `workers`
+/// threads, and advances every forecast's live score. `run_once` does one round and returns;
+/// the fitted models are published by each forecast atomically, so requests never wait for it.
+class Fitter {
+public:
+    /// `registry` must outlive the fitter; `workers` >= 1.
+    Fitter(const ForecastRegistry& registry, unsigned workers);
+
+    /// One round at `now`; returns how many forecasts were refitted successfully.
+    std::size_t run_once(std::chrono::system_clock::time_point now);
+
+private:
+    const ForecastRegistry& registry_;
+    unsigned workers_;
+};
+
+} // namespace ihpa::adapter

@@ -1,0 +1,164 @@
+#include "adapter/history/poller.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+namespace ihpa::adapter {
+namespace {
+
+constexpr std::chrono::milliseconds kMaxBackoff(5 * 60 * 1000);
+
+/// The sum of a query's series at one instant; nullopt when it returned none.
+std::optional<Sample> total(const std::vector<LabelledSample>& samples)
+{
+    if (samples.empty()) {
+        return std::nullopt;
+    }
+    Sample sum{samples.front().sample.time, 0.0};
+    for (const LabelledSample& s : samples) {
+        sum.value += s.sample.value;
+        sum.time = std::max(sum.time, s.sample.time);
+    }
+    return sum;
+}
+
+/// The per-instant sums of a range query's series.
+std::vector<Sample> totals(const std::vector<LabelledRange>& ranges)
+{
+    std::map<std::chrono::system_clock::time_point, double> sums;
+    for (const LabelledRange& range : ranges) {
+        for (const Sample& s : range.samples) {
+            sums[s.time] += s.value;
+        }
+    }
+    std::vector<Sample> out;
+    out.reserve(sums.size());
+    for (const auto& [time, value] : sums) {
+        out.push_back({time, value});
+    }
+    return out;
+}
+
+} // namespace
+
+Poller::Poller(std::string source_name, std::shared_ptr<MetricSource> source,
+               std::chrono::milliseconds interval, std::uint64_t seed)
+    : source_name_(std::move(source_name)), source_(std::move(source)), interval_(interval),
+      random_(seed)
+{
+}
+
+void Poller::set_target(const std::string& key, const std::string& query,
+                        std::shared_ptr<StoredSeries> series)
+{
+    const std::lock_guard lock(mutex_);
+    targets_[key] = Target{query, std::move(series)};
+}
+
+void Poller::remove_target(const std::string& key)
+{
+    const std::lock_guard lock(mutex_);
+    targets_.erase(key);
+}
+
+PollerStatus Poller::status() const
+{
+    const std::lock_guard lock(mutex_);
+    return status_;
+}
+
+std::chrono::milliseconds Poller::jittered(std::chrono::milliseconds wait)
+{
+    std::uniform_real_distribution<double> factor(0.9, 1.1);
+    return std::chrono::milliseconds(
+        static_cast<std::int64_t>(static_cast<double>(wait.count()) * factor(random_)));
+}
+
+bool Poller::needs_backfill(const Target& target, std::chrono::system_clock::time_point now) const
+{
+    if (!source_->keeps_history()) {
+        return false;
+    }
+    const auto latest = target.series->latest();
+    const auto step = std::chrono::seconds(target.series->step_seconds());
+    const auto allowed = std::max<std::chrono::milliseconds>(2 * interval_, 2 * step);
+    return !latest || now - latest->time > allowed;
+}
+
+bool Poller::backfill(const Target& target, std::chrono::system_clock::time_point now,
+                      std::string& error)
+{
+    const std::int64_t step = target.series->step_seconds();
+    const std::int64_t window_start =
+        unix_seconds(now) - (target.series->capacity() - 1) * step;
+    std::int64_t from = window_start;
+    if (const auto latest = target.series->latest()) {
+        from = std::max(from, unix_seconds(latest->time) + 1);
+    }
+    from = (from + step - 1) / step * step; // the first whole slot
+    if (from > unix_seconds(now)) {
+        return true;
+    }
+    auto ranges = source_->query_range(target.query, from_unix_seconds(from), now,
+                                       std::chrono::seconds(step));
+    if (!ranges) {
+        error = ranges.error();
+        return false;
+    }
+    const std::vector<Sample> samples = totals(*ranges);
+    target.series->record(samples);
+    const std::lock_guard lock(mutex_);
+    status_.backfilled_points += static_cast<std::int64_t>(samples.size());
+    return true;
+}
+
+std::chrono::system_clock::time_point Poller::run_once(std::chrono::system_clock::time_point now)
+{
+    std::vector<Target> targets;
+    {
+        const std::lock_guard lock(mutex_);
+        for (const auto& [key, target] : targets_) {
+            targets.push_back(target);
+        }
+    }
+    std::string error;
+    std::size_t failed = 0;
+    for (const Target& target : targets) {
+        if (needs_backfill(target, now) && !backfill(target, now, error)) {
+            ++failed;
+        }
+    }
+    std::vector<std::string> queries;
+    queries.reserve(targets.size());
+    for (const Target& target : targets) {
+        queries.push_back(target.query);
+    }
+    const auto answers = targets.empty()
+                             ? std::vector<std::expected<std::vector<LabelledSample>, std::string>>{}
+                             : source_->query_batch(queries, now);
+    for (std::size_t i = 0; i < targets.size() && i < answers.size(); ++i) {
+        if (!answers[i]) {
+            error = answers[i].error();
+            ++failed;
+        } else if (const auto sample = total(*answers[i])) {
+            targets[i].series->record(*sample);
+        }
+    }
+    const std::lock_guard lock(mutex_);
+    ++status_.polls;
+    if (failed == 0) {
+        status_.last_success = now;
+        status_.consecutive_failures = 0;
+        status_.last_error.clear();
+        return now + jittered(interval_);
+    }
+    ++status_.errors;
+    ++status_.consecutive_failures;
+    status_.last_error = error;
+    const auto factor = std::int64_t{1} << std::min<std::int64_t>(status_.consecutive_failures, 20);
+    const auto backoff = std::min(kMaxBackoff, std::max(interval_, interval_ * factor / 2));
+    return now + jittered(backoff);
+}
+
+} // namespace ihpa::adapter

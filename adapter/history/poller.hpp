@@ -1,0 +1,76 @@
+#pragma once
+
+#include "adapter/history/history_store.hpp"
+#include "adapter/source/metric_source.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+
+namespace ihpa::adapter {
+
+/// What a poller reports about its source (for /metrics and logs).
+struct PollerStatus {
+    std::optional<std::chrono::system_clock::time_point> last_success;
+    std::int64_t consecutive_failures = 0;
+    std::string last_error; ///< empty after a success
+    std::int64_t polls = 0;
+    std::int64_t errors = 0;
+    std::int64_t backfilled_points = 0;
+};
+
+/// Reads one source into the history store. Each target (a query feeding one stored series) is
+/// polled every `interval` (jittered ±10 % so replicas and sources do not beat in step); after a
+/// failure the wait doubles per consecutive failure up to 5 minutes. A query that returns several
+/// series records their sum (forecasts are of workload totals); an empty answer records nothing.
+/// When the source keeps history, a new target and any target whose latest value is older than
+/// two polls (start-up after a snapshot, an outage) is backfilled with a range query from its
+/// latest value (or the start of its window) to now before polling resumes.
+/// `run_once` does one round and never sleeps; a loop (or a test) calls it again at the time it
+/// returns. Target changes and `status` are thread-safe; `run_once` runs on one thread at a time.
+class Poller {
+public:
+    /// `interval` > 0; `seed` makes the jitter reproducible.
+    Poller(std::string source_name, std::shared_ptr<MetricSource> source,
+           std::chrono::milliseconds interval, std::uint64_t seed);
+
+    /// Adds (or replaces) the target `key`: `query` read into `series`.
+    void set_target(const std::string& key, const std::string& query,
+                    std::shared_ptr<StoredSeries> series);
+    /// Stops polling `key`.
+    void remove_target(const std::string& key);
+
+    /// One round: backfills what needs it, polls every target once. Returns when to run again.
+    std::chrono::system_clock::time_point run_once(std::chrono::system_clock::time_point now);
+
+    [[nodiscard]] PollerStatus status() const;
+    [[nodiscard]] const std::string& source_name() const { return source_name_; }
+
+private:
+    struct Target {
+        std::string query;
+        std::shared_ptr<StoredSeries> series;
+    };
+
+    /// Backfills `target` up to `now`; false on a source error (`error` set).
+    bool backfill(const Target& target, std::chrono::system_clock::time_point now,
+                  std::string& error);
+    [[nodiscard]] bool needs_backfill(const Target& target,
+                                      std::chrono::system_clock::time_point now) const;
+    [[nodiscard]] std::chrono::milliseconds jittered(std::chrono::milliseconds wait);
+
+    std::string source_name_;
+    std::shared_ptr<MetricSource> source_;
+    std::chrono::milliseconds interval_;
+    std::mt19937_64 random_;
+
+    mutable std::mutex mutex_; ///< guards targets_ and status_
+    std::map<std::string, Target> targets_;
+    PollerStatus status_;
+};
+
+} // namespace ihpa::adapter

@@ -1,0 +1,18 @@
+#include "adapter/source/redis_source_kind.hpp"
+#include "adapter/source/replay.hpp"
+#include "adapter/source/source_kind.hpp"
+
+#include <vector>
+
+namespace ihpa::adapter {
+
+std::span<const SourceKind> source_kinds()
+{
+    static const std::vector<SourceKind> kinds = {
+        redis_source_kind(),
+        replay_source_kind(),
+    };
+    return kinds;
+}
+
+} // namespace ihpa::adapter
