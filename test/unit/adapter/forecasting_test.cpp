@@ -1,0 +1,252 @@
+#include "adapter/adapter_metrics.hpp"
+#include "adapter/forecast_registry.hpp"
+#include "adapter/forecasting_provider.hpp"
+#include "adapter/history/fitter.hpp"
+#include "test/fakes/fake_clock.hpp"
+#include "test/fakes/fake_source.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+namespace ihpa::adapter {
+namespace {
+
+using namespace std::chrono_literals;
+using std::chrono::system_clock;
+
+const system_clock::time_point kStart = from_unix_seconds(1'800'000'000);
+
+apiserver::LabelSelector selector(const std::string& text)
+{
+    return apiserver::parse_label_selector(text).value();
+}
+
+ForecastConfig forecast(const std::string& name, const std::string& query)
+{
+    ForecastConfig config;
+    config.name = name;
+    config.series = {"fake", query};
+    config.labels = {{"app", "shop"}};
+    config.settings.model = "naive";
+    config.settings.shift.rule = model::ShiftRule::Point;
+    config.settings.history = 86400s;
+    return config;
+}
+
+/// A registry over one fake source, polled every minute, with a fitter, a provider and a
+/// clock the test moves: the adapter's data path without threads.
+struct ForecastingFixture : ::testing::Test {
+    test::FakeClock clock{kStart};
+    std::shared_ptr<test::FakeSource> source = std::make_shared<test::FakeSource>();
+    HistoryStore store;
+    ForecastRegistry registry{store};
+    std::shared_ptr<Poller> poller = std::make_shared<Poller>("fake", source, 60s, 1);
+    Fitter fitter{registry, 2};
+    ForecastingProvider provider{registry, clock};
+
+    ForecastingFixture() { registry.add_poller(poller); }
+
+    /// Polls and fits at the current time, then moves the clock on by `by`.
+    void tick(system_clock::duration by = 60s)
+    {
+        poller->run_once(clock.now());
+        fitter.run_once(clock.now());
+        clock.advance(by);
+    }
+
+    std::expected<std::vector<apiserver::ExternalMetricValue>, apiserver::ApiError>
+    get(const std::string& metric, const std::string& ns = "default",
+        const std::string& labels = "")
+    {
+        return provider.get_external_metric(ns, selector(labels), {metric});
+    }
+
+    ServingState state_of(const std::string& id)
+    {
+        for (const auto& f : registry.forecasts()) {
+            if (forecast_id(f->config()) == id) {
+                return f->status().state;
+            }
+        }
+        ADD_FAILURE() << "no forecast " << id;
+        return ServingState::Unavailable;
+    }
+};
+
+TEST_F(ForecastingFixture, ColdStartServesTheLatestValueThenTheFittedModel)
+{
+    source->set_keeps_history(false); // nothing to backfill: history builds up poll by poll
+    source->set("q", [](system_clock::time_point t) {
+        return static_cast<double>(unix_seconds(t) / 60 % 1000);
+    });
+    ASSERT_TRUE(registry.register_forecast(forecast("load_forecast", "q")));
+    EXPECT_EQ(get("load_forecast").error().code, 503); // no data at all yet
+    for (int i = 0; i < 29; ++i) {
+        tick();
+    }
+    clock.advance(-60s);
+    auto served = get("LOAD_FORECAST"); // names compare case-insensitively
+    ASSERT_TRUE(served) << served.error().message;
+    ASSERT_EQ(served->size(), 1U);
+    EXPECT_EQ(served->front().metric_name, "load_forecast");
+    EXPECT_EQ(served->front().metric_labels.at("app"), "shop");
+    EXPECT_EQ(served->front().timestamp, clock.now());
+    EXPECT_EQ(served->front().value, static_cast<double>(unix_seconds(clock.now()) / 60 % 1000));
+    EXPECT_EQ(state_of("load_forecast"), ServingState::ColdStart);
+    clock.advance(60s);
+    tick(0s); // the 30th sample: minHistory reached, the fitter fits
+    served = get("load_forecast");
+    ASSERT_TRUE(served);
+    EXPECT_EQ(state_of("load_forecast"), ServingState::Forecast);
+    // naive forecast: the last value, whatever the lead
+    EXPECT_EQ(served->front().value, static_cast<double>(unix_seconds(clock.now()) / 60 % 1000));
+}
+
+TEST_F(ForecastingFixture, StaleDataFallsBackToTheLatestValueAndThenTo503)
+{
+    source->set("q", [](auto) { return 40.0; });
+    ASSERT_TRUE(registry.register_forecast(forecast("f", "q")));
+    tick(0s); // backfilled a whole day, fitted
+    ASSERT_TRUE(get("f"));
+    EXPECT_EQ(state_of("f"), ServingState::Forecast);
+    const auto last_data = clock.now();
+    source->set_down(true);
+    clock.advance(10min);
+    tick(0s);
+    ASSERT_TRUE(get("f"));
+    EXPECT_EQ(state_of("f"), ServingState::Forecast); // ≤ maxStaleness: the cached model
+    clock.advance(1s);
+    auto stale = get("f");
+    ASSERT_TRUE(stale);
+    EXPECT_EQ(state_of("f"), ServingState::Stale);
+    EXPECT_EQ(stale->front().value, 40.0);
+    EXPECT_EQ(stale->front().timestamp, last_data); // the data it used
+    clock.set(last_data + 1h);
+    ASSERT_TRUE(get("f"));
+    clock.advance(1s);
+    const auto gone = get("f");
+    ASSERT_FALSE(gone);
+    EXPECT_EQ(gone.error().code, 503);
+    EXPECT_NE(gone.error().message.find("older than hardStaleness 1h"), std::string::npos)
+        << gone.error().message;
+    EXPECT_EQ(state_of("f"), ServingState::Unavailable);
+    source->set_down(false); // recovery: backfill, refit on schedule, forecast again
+    tick(0s);
+    ASSERT_TRUE(get("f"));
+    EXPECT_EQ(state_of("f"), ServingState::Forecast);
+}
+
+TEST_F(ForecastingFixture, ServedValuesAreNeverNegativeNorBelowTheFloor)
+{
+    source->set("neg", [](auto) { return -5.0; });
+    ForecastConfig config = forecast("n", "neg");
+    ASSERT_TRUE(registry.register_forecast(config));
+    config.name = "floored";
+    config.settings.shift.floor = 2.0;
+    ASSERT_TRUE(registry.register_forecast(config));
+    tick(0s);
+    EXPECT_EQ(get("n")->front().value, 0.0);
+    EXPECT_EQ(get("floored")->front().value, 2.0);
+}
+
+TEST_F(ForecastingFixture, IhpaForecastsAreScopedToTheirNamespaceAndSelector)
+{
+    source->set("web", [](auto) { return 10.0; });
+    source->set("api", [](auto) { return 20.0; });
+    ForecastConfig web = forecast("", "web");
+    web.name = kIhpaForecastMetric;
+    web.labels.clear();
+    web.ihpa = IhpaRef{"shop", "web", "cpu"};
+    ForecastConfig api = web;
+    api.series.query = "api";
+    api.ihpa = IhpaRef{"shop", "api", "cpu"};
+    ASSERT_TRUE(registry.register_forecast(web));
+    ASSERT_TRUE(registry.register_forecast(api));
+    tick(0s);
+    const auto one = get("ihpa-forecast", "shop", "ihpa.dev/name=web,ihpa.dev/metric=cpu");
+    ASSERT_TRUE(one);
+    ASSERT_EQ(one->size(), 1U);
+    EXPECT_EQ(one->front().value, 10.0);
+    EXPECT_EQ(one->front().metric_labels.at("ihpa.dev/name"), "web");
+    EXPECT_EQ(get("ihpa-forecast", "shop", "ihpa.dev/name=api")->front().value, 20.0);
+    EXPECT_EQ(get("ihpa-forecast", "other", "ihpa.dev/name=web").error().code, 404);
+    EXPECT_EQ(get("ihpa-forecast", "shop", "ihpa.dev/name=nope").error().code, 404);
+    EXPECT_TRUE(registry.unregister_forecast("ihpa/shop/web/cpu"));
+    EXPECT_FALSE(registry.unregister_forecast("ihpa/shop/web/cpu"));
+    EXPECT_EQ(get("ihpa-forecast", "shop", "ihpa.dev/name=web").error().code, 404);
+    EXPECT_TRUE(get("ihpa-forecast", "shop", "ihpa.dev/name=api"));
+    EXPECT_EQ(store.size(), 1U); // the unregistered forecast's series is gone
+}
+
+TEST_F(ForecastingFixture, PassThroughMetricsServeTheLatestPolledValue)
+{
+    source->set("depth", [](auto) { return 7.0; });
+    MetricConfig metric;
+    metric.name = "queue_depth";
+    metric.series = {"fake", "depth"};
+    metric.labels = {{"queue", "jobs"}};
+    ASSERT_TRUE(registry.register_metric(metric, 30s));
+    EXPECT_EQ(get("queue_depth").error().code, 503);
+    tick(0s);
+    const auto value = get("queue_depth", "any", "queue=jobs");
+    ASSERT_TRUE(value);
+    EXPECT_EQ(value->front().value, 7.0);
+    EXPECT_EQ(value->front().timestamp, clock.now());
+    EXPECT_EQ(get("queue_depth", "any", "queue=other").error().code, 404);
+    EXPECT_EQ(get("nothing").error().code, 404);
+    clock.advance(11min);
+    EXPECT_EQ(get("queue_depth").error().code, 503);
+    const auto listed = provider.list_external_metrics();
+    ASSERT_EQ(listed.size(), 1U);
+    EXPECT_EQ(listed[0].metric, "queue_depth");
+}
+
+TEST_F(ForecastingFixture, SharedSeriesArePolledOnceAndReleasedWithTheirLastUser)
+{
+    source->set("q", [](auto) { return 1.0; });
+    ASSERT_TRUE(registry.register_forecast(forecast("a", "q")));
+    ASSERT_TRUE(registry.register_forecast(forecast("b", "q")));
+    EXPECT_EQ(store.size(), 1U);
+    tick(0s);
+    EXPECT_EQ(source->instant_calls, 1);
+    registry.unregister_forecast("a");
+    EXPECT_EQ(store.size(), 1U);
+    registry.unregister_forecast("b");
+    EXPECT_EQ(store.size(), 0U);
+    ForecastConfig unknown = forecast("c", "q");
+    unknown.series.source = "elsewhere";
+    const auto refused = registry.register_forecast(unknown);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error(), "forecast c: unknown source \"elsewhere\"");
+}
+
+TEST_F(ForecastingFixture, MetricsShowStateModelAndLiveScore)
+{
+    source->set("q", [](system_clock::time_point t) {
+        return 100.0 + 50.0 * std::sin(static_cast<double>(unix_seconds(t)) / 3600.0);
+    });
+    ForecastConfig config = forecast("wave", "q");
+    config.settings.model = "holt";
+    ASSERT_TRUE(registry.register_forecast(config));
+    for (int i = 0; i < 20; ++i) {
+        tick();
+    }
+    ASSERT_TRUE(get("wave"));
+    const std::string text = render_adapter_metrics(registry, clock.now());
+    EXPECT_NE(text.find("ihpa_forecast_state{forecast=\"wave\",metric=\"wave\",state=\"forecast\"} 1"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("ihpa_forecast_model_info{forecast=\"wave\",metric=\"wave\",model=\"holt"),
+              std::string::npos);
+    EXPECT_NE(text.find("ihpa_forecast_rel_mae{forecast=\"wave\""), std::string::npos);
+    EXPECT_NE(text.find("ihpa_forecast_coverage{forecast=\"wave\""), std::string::npos);
+    EXPECT_NE(text.find("ihpa_source_up{source=\"fake\"} 1"), std::string::npos);
+    const ForecastStatus status = registry.forecasts().front()->status();
+    EXPECT_GE(status.scored, 14U); // 20 predictions, the first 5 minutes still pending or settled
+    ASSERT_TRUE(status.rel_mae);
+    EXPECT_LT(*status.rel_mae, 1.0); // a smooth wave: Holt beats "use the current value"
+}
+
+} // namespace
+} // namespace ihpa::adapter
