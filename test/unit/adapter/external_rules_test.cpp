@@ -1,0 +1,250 @@
+#include "adapter/source/external_rules.hpp"
+
+#include <gtest/gtest.h>
+
+namespace ihpa::adapter {
+namespace {
+
+using namespace external_rules;
+
+apiserver::LabelSelector selector(std::string_view text)
+{
+    auto parsed = apiserver::parse_label_selector(text);
+    EXPECT_TRUE(parsed) << parsed.error().message;
+    return parsed.value_or(apiserver::LabelSelector());
+}
+
+Pattern pattern(const std::string& text)
+{
+    auto compiled = compile_pattern(text);
+    EXPECT_TRUE(compiled) << compiled.error();
+    return compiled ? *compiled : *compile_pattern(".*");
+}
+
+TEST(ExternalRulesNaming, ExpandsAsWithGoRegexpExpandRules)
+{
+    struct Case {
+        const char* matches;
+        const char* as;
+        const char* series;
+        std::optional<std::string> name;
+    };
+    const std::vector<Case> cases{
+        // prometheus-adapter docs/config.md: "^container_(.*)_seconds_total$" with as "$1".
+        {"^container_(.*)_seconds_total$", "$1", "container_cpu_usage_seconds_total", "cpu_usage"},
+        {"^container_(.*)_seconds_total$", "${1}", "container_cpu_usage_seconds_total", "cpu_usage"},
+        {"^(.*)_total$", "${1}_per_second", "http_requests_total", "http_requests_per_second"},
+        // Go reads "$1_per_second" as the unknown group "1_per_second": nothing. ECMAScript's
+        // format would give "http_requests_per_second"; we follow Go.
+        {"^(.*)_total$", "$1_per_second", "http_requests_total", ""},
+        {"^(.*)_total$", "$1x", "http_requests_total", ""},
+        {"queue", "$0", "my_queue_depth", "queue"},         // unanchored: the match alone
+        {"^(a)(b)?$", "[$2]", "a", "[]"},                   // unmatched group: empty
+        {"^(a)$", "$9", "a", ""},                           // out of range: empty
+        {"^(a)$", "$$1 costs $", "a", "$1 costs $"},        // $$ and a trailing $
+        {"^(a)$", "${} ${1", "a", "${} ${1"},                  // malformed: '$' kept as text
+        {"(?i)^QUEUE_(.*)$", "$1", "queue_depth", "depth"}, // RE2's leading (?i)
+        {"^queue_(.*)$", "$1", "jobs_total", std::nullopt}, // no match: not this rule's metric
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE(std::string(c.matches) + " as " + c.as + " on " + c.series);
+        EXPECT_EQ(map_name(pattern(c.matches), c.as, c.series), c.name);
+    }
+}
+
+TEST(ExternalRulesNaming, DefaultAsIsTheWholeMatchOrTheOnlyGroup)
+{
+    EXPECT_EQ(default_as(pattern("^queue_depth$")), "$0");
+    EXPECT_EQ(default_as(pattern("^queue_(.*)$")), "$1");
+    EXPECT_EQ(default_as(pattern("^(?:queue)_(.*)$")), "$1"); // non-capturing groups don't count
+    EXPECT_EQ(default_as(pattern("^(a)_(b)$")), std::nullopt);
+}
+
+TEST(ExternalRulesNaming, RejectsRe2SyntaxStdRegexLacks)
+{
+    EXPECT_EQ(compile_pattern("^(?P<name>.*)$").error(),
+              "regular expression \"^(?P<name>.*)$\": named groups are not supported; use "
+              "numbered groups and $1");
+    EXPECT_EQ(compile_pattern("^(?s).*$").error(),
+              "regular expression \"^(?s).*$\": flag groups other than a leading (?i) are not "
+              "supported");
+    EXPECT_NE(compile_pattern("^(unclosed$").error().find("invalid regular expression"),
+              std::string::npos);
+    EXPECT_TRUE(compile_pattern(R"(^a\(?s\)$)")); // an escaped "(" is not a group
+}
+
+TEST(ExternalRulesQuery, SelectorsBecomePromqlMatchers)
+{
+    struct Case {
+        const char* selector;
+        const char* matchers;
+    };
+    const std::vector<Case> cases{
+        {"", R"(namespace="default")"},
+        {"queue=orders", R"(queue="orders",namespace="default")"},
+        {"queue==orders", R"(queue="orders",namespace="default")"},
+        {"queue!=orders", R"(queue!="orders",namespace="default")"},
+        {"queue in (orders,emails)", R"(queue=~"emails|orders",namespace="default")"},
+        {"queue in (a.b)", R"(queue=~"a\\.b",namespace="default")"}, // regex-escaped
+        {"queue notin (a,b)", R"(queue!~"a|b",namespace="default")"},
+        {"queue", R"(queue!="",namespace="default")"},
+        {"!queue", R"(queue="",namespace="default")"},
+        {"b=2,a=1", R"(a="1",b="2",namespace="default")"}, // sorted by key, as upstream
+    };
+    for (const Case& c : cases) {
+        SCOPED_TRACE(c.selector);
+        const auto args = query_args("queue_depth", selector(c.selector), "namespace", "default");
+        ASSERT_TRUE(args) << args.error();
+        EXPECT_EQ(args->label_matchers, c.matchers);
+        EXPECT_EQ(args->series, "queue_depth");
+    }
+}
+
+TEST(ExternalRulesQuery, NonNamespacedRulesIgnoreTheNamespace)
+{
+    const auto args = query_args("queue_depth", selector("namespace=queue,name=my-sample-queue"),
+                                 "", "default");
+    ASSERT_TRUE(args) << args.error();
+    EXPECT_EQ(args->label_matchers, R"(name="my-sample-queue",namespace="queue")");
+}
+
+TEST(ExternalRulesQuery, WhatPromqlCannotExpressIsAnError)
+{
+    EXPECT_EQ(query_args("x", selector("size>3"), "namespace", "ns").error(),
+              "label selector \"size>3\": the operators > and < have no Prometheus matcher");
+    EXPECT_EQ(query_args("x", selector("app.kubernetes.io/name=web"), "namespace", "ns").error(),
+              "label selector key \"app.kubernetes.io/name\" is not a Prometheus label name");
+}
+
+TEST(ExternalRulesQuery, EscapesPromqlStrings)
+{
+    EXPECT_EQ(promql_string("a\"b\\c\nd\x01"), R"("a\"b\\c\nd\x01")");
+    EXPECT_EQ(regex_escape("a.b*c(d)|e"), R"(a\.b\*c\(d\)\|e)");
+}
+
+TEST(ExternalRulesQuery, ExpandsTheDocumentationExampleAsPrometheusAdapterDoes)
+{
+    // prometheus-adapter docs/externalmetrics.md: metricsQuery
+    // `sum(<<.Series>>{<<.LabelMatchers>>}) by (name)` with the namespace override. For
+    // /namespaces/default/queue_consumer_lag?labelSelector=name=my-queue prometheus-adapter
+    // builds the same query (pkg/naming/metrics_query.go: selector matchers, then namespace).
+    const auto query = QueryTemplate::parse("sum(<<.Series>>{<<.LabelMatchers>>}) by (name)");
+    ASSERT_TRUE(query) << query.error();
+    const auto args = query_args("queue_consumer_lag", selector("name=my-queue"), "namespace", "default");
+    ASSERT_TRUE(args);
+    EXPECT_EQ(query->expand(*args),
+              R"(sum(queue_consumer_lag{name="my-queue",namespace="default"}) by (name))");
+}
+
+TEST(ExternalRulesQuery, TemplatesSupportEveryExternalField)
+{
+    const auto query = QueryTemplate::parse(
+        "x{<<.LabelMatchers>>} by (<<.GroupBy>>) <<.GroupBySlice>> "
+        "<<index .LabelValuesByName \"queue\">>/<<index .LabelValuesByName \"none\">> a <<- .Series ->>  b");
+    ASSERT_TRUE(query) << query.error();
+    const auto args = query_args("s", selector("queue in (a,b)"), "namespace", "ns");
+    ASSERT_TRUE(args);
+    EXPECT_EQ(query->expand(*args), R"(x{queue=~"a|b",namespace="ns"} by () [] a|b/ asb)");
+}
+
+TEST(ExternalRulesQuery, RejectsUnsupportedTemplates)
+{
+    EXPECT_EQ(QueryTemplate::parse("sum(<<.Series>>").value().text(), "sum(<<.Series>>");
+    EXPECT_EQ(QueryTemplate::parse("sum(<<.Series").error(),
+              "unterminated action \"<<\" at offset 4 of the metricsQuery template");
+    EXPECT_NE(QueryTemplate::parse("<<.Namespace>>").error().find(
+                  "unsupported action \"<<.Namespace>>\""),
+              std::string::npos);
+}
+
+/// Parses `yaml` as an externalRules list; the rules and the problems.
+std::pair<std::vector<ExternalRule>, std::vector<std::string>> parse(const std::string& yaml)
+{
+    const std::string origin = "rules.yaml";
+    config_parse::Problems problems(origin);
+    auto rules = parse_external_rules(YAML::Load(yaml), "externalRules", problems);
+    return {std::move(rules), problems.take()};
+}
+
+TEST(ExternalRulesConfig, ParsesAPrometheusAdapterRule)
+{
+    const auto [rules, problems] = parse(R"(
+- source: prom
+  seriesQuery: '{__name__=~"^queue_.*",queue!=""}'
+  seriesFilters:
+  - isNot: "_total$"
+  name: {matches: "^queue_(.*)$", as: "${1}_messages"}
+  resources:
+    overrides:
+      kubernetes_namespace: {resource: "namespace"}
+      pod: {resource: "pod"}
+  metricsQuery: sum(<<.Series>>{<<.LabelMatchers>>}) by (queue)
+- source: prom
+  seriesQuery: '{__name__="queue_depth"}'
+  resources: {namespaced: false}
+  metricsQuery: <<.Series>>{<<.LabelMatchers>>}
+- source: prom
+  seriesQuery: 'queue_depth'
+  resources: {template: "kube_<<.Group>>_<<.Resource>>"}
+  metricsQuery: <<.Series>>
+)");
+    ASSERT_TRUE(problems.empty()) << problems.front();
+    ASSERT_EQ(rules.size(), 3U);
+    EXPECT_EQ(rules[0].source, "prom");
+    EXPECT_EQ(rules[0].line, 2);
+    EXPECT_EQ(rules[0].namespace_label, "kubernetes_namespace");
+    EXPECT_EQ(rules[0].name_as, "${1}_messages");
+    ASSERT_EQ(rules[0].series_filters.size(), 2U); // isNot, then the name pattern
+    EXPECT_FALSE(rules[0].series_filters[0].must_match);
+    EXPECT_EQ(rules[0].series_filters[1].pattern.text, "^queue_(.*)$");
+    EXPECT_EQ(rules[1].namespace_label, "");
+    EXPECT_EQ(rules[1].name_as, "$0");
+    EXPECT_EQ(rules[2].namespace_label, "kube__namespace");
+}
+
+TEST(ExternalRulesConfig, ReportsEveryProblemWithItsLine)
+{
+    const auto problems = parse(R"(- seriesQuery: 'sum(x'
+  seriesFilters: [{is: a, isNot: b}, {matches: x}]
+  name: {matches: "^(a)_(b)$"}
+  metricsQuery: <<.Namespace>>
+  extra: 1
+- source: prom
+  seriesQuery: x
+  metricsQuery: x
+- source: prom
+  seriesQuery: x
+  metricsQuery: x
+  resources: {overrides: {ns: {resource: namespace, kind: x}}, template: "<<.Kind>>"}
+)").second;
+    const std::vector<std::string> expected{
+        "rules.yaml:5: unknown key \"extra\" in externalRules[0] (known: source, seriesQuery, "
+        "seriesFilters, name, resources, metricsQuery)",
+        "rules.yaml:1: externalRules[0] needs \"source\"",
+        "rules.yaml:1: externalRules[0].seriesQuery: unclosed '(' at offset 3",
+        "rules.yaml:4: externalRules[0].metricsQuery: unsupported action \"<<.Namespace>>\" in "
+        "the metricsQuery template (supported: <<.Series>>, <<.LabelMatchers>>, <<.GroupBy>>, "
+        "<<.GroupBySlice>>, <<index .LabelValuesByName \"label\">>)",
+        "rules.yaml:2: externalRules[0].seriesFilters[0] needs exactly one of \"is\" and "
+        "\"isNot\"",
+        "rules.yaml:2: unknown key \"matches\" in externalRules[0].seriesFilters[1] (known: is, "
+        "isNot)",
+        "rules.yaml:2: externalRules[0].seriesFilters[1] needs exactly one of \"is\" and "
+        "\"isNot\"",
+        "rules.yaml:3: externalRules[0].name.as is needed: name.matches has 2 capture groups",
+        "rules.yaml:1: externalRules[0].resources: a namespaced rule needs an override mapping a "
+        "label to {resource: namespace}, or a template (or namespaced: false)",
+        "rules.yaml:6: externalRules[1].resources: a namespaced rule needs an override mapping a "
+        "label to {resource: namespace}, or a template (or namespaced: false)",
+        "rules.yaml:12: unknown key \"kind\" in externalRules[2].resources.overrides.ns (known: "
+        "group, resource)",
+        "rules.yaml:12: externalRules[2].resources.template may only use <<.Group>> and "
+        "<<.Resource>>",
+    };
+    EXPECT_EQ(problems, expected);
+    EXPECT_EQ(parse("{}").second,
+              std::vector<std::string>{"rules.yaml:1: externalRules must be a list of rules"});
+}
+
+} // namespace
+} // namespace ihpa::adapter
