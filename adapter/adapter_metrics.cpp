@@ -69,6 +69,11 @@ std::string render_adapter_metrics(const ForecastRegistry& registry,
             latest.sample(row.labels, row.status.latest->value);
         }
     }
+    Family points(out, "ihpa_forecast_history_points",
+                  "Observed values in the forecast's history window.");
+    for (const Row& row : rows) {
+        points.sample(row.labels, static_cast<double>(row.status.points));
+    }
     Family age(out, "ihpa_forecast_data_age_seconds", "Age of the newest observation.");
     for (const Row& row : rows) {
         if (row.status.latest) {

@@ -142,6 +142,7 @@ bool ForecastState::refit(std::chrono::system_clock::time_point now)
 
 void ForecastState::score(std::chrono::system_clock::time_point now)
 {
+    (void)serve(now); // keeps the served value and state on /metrics current without requests
     const auto fit = fit_.load();
     const auto latest = series_->latest();
     const std::int64_t step = config_.settings.step.count();
@@ -167,6 +168,7 @@ ForecastStatus ForecastState::status() const
 {
     ForecastStatus status;
     status.latest = series_->latest();
+    status.points = series_->finite_count();
     if (const auto fit = fit_.load()) {
         status.model = fit->description;
         status.last_fit = fit->fitted_at;

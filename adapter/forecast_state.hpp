@@ -44,6 +44,7 @@ struct FitResult {
 /// What `/metrics` shows of a forecast.
 struct ForecastStatus {
     std::optional<Sample> latest;
+    std::int64_t points = 0;      ///< finite values in the history window
     std::optional<double> served; ///< the last value served (requests or scoring)
     ServingState state = ServingState::Unavailable;
     std::string model;            ///< description of the model in use, empty before a fit
@@ -79,8 +80,9 @@ public:
     /// previous model and records the error.
     bool refit(std::chrono::system_clock::time_point now);
 
-    /// Live backtest step: records the forecast for now + lead (once per step) and settles the
-    /// predictions whose actual has arrived.
+    /// Live backtest step: refreshes the served value and state as a request would, records the
+    /// forecast for now + lead (once per step) and settles the predictions whose actual has
+    /// arrived.
     void score(std::chrono::system_clock::time_point now);
 
     [[nodiscard]] ForecastStatus status() const;

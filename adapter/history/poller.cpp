@@ -90,8 +90,9 @@ bool Poller::backfill(const Target& target, std::chrono::system_clock::time_poin
                       std::string& error)
 {
     const std::int64_t step = target.series->step_seconds();
+    // the oldest slot of the window that ends with the slot holding `now`
     const std::int64_t window_start =
-        unix_seconds(now) - (target.series->capacity() - 1) * step;
+        (unix_seconds(now) / step - target.series->capacity() + 1) * step;
     std::int64_t from = window_start;
     if (const auto latest = target.series->latest()) {
         from = std::max(from, unix_seconds(latest->time) + 1);
