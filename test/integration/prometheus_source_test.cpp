@@ -1,7 +1,9 @@
 // PrometheusSource (and the HTTP client under it) against a real Prometheus loaded with a known
 // history through promtool.
 
+#include "adapter/source/external_rules_provider.hpp"
 #include "adapter/source/prometheus_source.hpp"
+#include "test/fakes/fake_clock.hpp"
 #include "test/support/prometheus_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -196,6 +198,43 @@ TEST_F(PrometheusIntegration, ConnectingToAnHttpServerOverTlsFailsClearly)
     const auto result = (*prometheus)->query("up", at(end_));
     ASSERT_FALSE(result);
     EXPECT_NE(result.error().find("TLS handshake failed"), std::string::npos) << result.error();
+}
+
+TEST_F(PrometheusIntegration, ExternalRulesServeARealRuleEndToEnd)
+{
+    const std::string origin = "rules.yaml";
+    config_parse::Problems problems(origin);
+    auto rules = parse_external_rules(YAML::Load(R"(
+- source: prom
+  seriesQuery: '{__name__=~"^queue_.*",queue!=""}'
+  name: {matches: "^queue_(.*)$", as: "queue_${1}_messages"}
+  resources: {overrides: {namespace: {resource: namespace}}}
+  metricsQuery: sum(<<.Series>>{<<.LabelMatchers>>}) by (queue)
+)"),
+                                      "externalRules", problems);
+    ASSERT_TRUE(problems.empty()) << problems.take().front();
+    test::FakeClock clock(at(end_));
+    ExternalRulesProvider provider(std::move(rules), {{"prom", std::shared_ptr(source())}},
+                                   ExternalRulesOptions{}, clock);
+    const auto get = [&](std::string_view ns, std::string_view selector) {
+        return provider.get_external_metric(ns, *apiserver::parse_label_selector(selector),
+                                            {"queue_depth_messages"});
+    };
+
+    provider.run_once(clock.now());
+    ASSERT_EQ(provider.list_external_metrics().size(), 1U);
+    EXPECT_EQ(provider.list_external_metrics()[0].metric, "queue_depth_messages");
+    EXPECT_EQ(get("shop", "queue in (orders,emails)").error().code, 503); // subscribed
+    EXPECT_EQ(get("elsewhere", "").error().code, 503);
+
+    provider.run_once(clock.now());
+    const auto served = get("shop", "queue in (orders,emails)");
+    ASSERT_TRUE(served) << served.error().message;
+    ASSERT_EQ(served->size(), 1U); // the namespace matcher keeps mail's emails queue out
+    EXPECT_EQ((*served)[0].metric_labels, (std::map<std::string, std::string>{{"queue", "orders"}}));
+    EXPECT_EQ((*served)[0].value, history_[1].points.back().second);
+    EXPECT_EQ((*served)[0].timestamp, at(end_));
+    EXPECT_EQ(get("elsewhere", "").error().code, 404); // polled, nothing there
 }
 
 } // namespace
