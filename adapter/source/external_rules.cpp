@@ -191,6 +191,23 @@ std::optional<ExternalRule> parse_rule(const YAML::Node& node, const std::string
 
 } // namespace
 
+ExternalRulesOptions parse_external_rules_options(const YAML::Node& map, const std::string& what,
+                                                  cp::Problems& problems)
+{
+    using std::chrono::hours;
+    using std::chrono::minutes;
+    using std::chrono::seconds;
+    ExternalRulesOptions options;
+    const auto read = [&](const char* key, std::chrono::milliseconds min,
+                          std::chrono::milliseconds max, std::chrono::milliseconds& value) {
+        value = cp::optional_duration(map, key, what, min, max, problems).value_or(value);
+    };
+    read("discoveryInterval", seconds(10), hours(24), options.discovery_interval);
+    read("maxStaleness", seconds(10), hours(24), options.max_staleness);
+    read("subscriptionTTL", minutes(1), hours(24 * 7), options.subscription_ttl);
+    return options;
+}
+
 std::vector<ExternalRule> parse_external_rules(const YAML::Node& rules, const std::string& what,
                                                cp::Problems& problems)
 {

@@ -21,6 +21,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,25 @@ struct ExternalRule {
     external_rules::QueryTemplate metrics_query; ///< `metricsQuery`
     int line = 0;                                ///< where the rule starts (1-based)
 };
+
+/// Timing of the external rules (defaults in parentheses; configuration keys in backquotes).
+struct ExternalRulesOptions {
+    /// `discoveryInterval`: how often metric names are re-discovered with each rule's
+    /// seriesQuery (10m).
+    std::chrono::milliseconds discovery_interval{std::chrono::minutes(10)};
+    /// `maxStaleness`: cached values older than this (the source is down) are answered with
+    /// 503 (10m).
+    std::chrono::milliseconds max_staleness{std::chrono::minutes(10)};
+    /// `subscriptionTTL`: a subscription nobody asked for during this long is dropped (1h).
+    std::chrono::milliseconds subscription_ttl{std::chrono::hours(1)};
+};
+
+/// Reads `discoveryInterval` (10s..24h), `maxStaleness` (10s..24h) and `subscriptionTTL`
+/// (1m..7d) from the mapping `map` where present; problems as `<what>.<key> ...`. Unknown keys
+/// are the caller's to report (it lists these three among the mapping's keys).
+[[nodiscard]] ExternalRulesOptions parse_external_rules_options(const YAML::Node& map,
+                                                                const std::string& what,
+                                                                config_parse::Problems& problems);
 
 /// Parses the `externalRules` list `rules`; every problem is added to `problems` as
 /// `<origin>:<line>: <what>[i].<key> ...`. `what` names the list (e.g. "externalRules"). The

@@ -16,16 +16,6 @@
 
 namespace ihpa::adapter {
 
-/// Timing of the external rules (defaults in parentheses).
-struct ExternalRulesOptions {
-    /// How often metric names are re-discovered with each rule's seriesQuery (10m).
-    std::chrono::milliseconds discovery_interval{std::chrono::minutes(10)};
-    /// Cached values older than this (the source is down) are answered with 503 (10m).
-    std::chrono::milliseconds max_staleness{std::chrono::minutes(10)};
-    /// A subscription nobody asked for during this long is dropped (1h).
-    std::chrono::milliseconds subscription_ttl{std::chrono::hours(1)};
-};
-
 /// Serves the pass-through metrics of prometheus-adapter style external rules without network
 /// I/O on the request path.
 ///

@@ -246,5 +246,24 @@ TEST(ExternalRulesConfig, ReportsEveryProblemWithItsLine)
               std::vector<std::string>{"rules.yaml:1: externalRules must be a list of rules"});
 }
 
+TEST(ExternalRulesConfig, ReadsTimingOptions)
+{
+    const std::string origin = "rules.yaml";
+    config_parse::Problems problems(origin);
+    const auto defaults = parse_external_rules_options(YAML::Load("{}"), "externalRulesOptions", problems);
+    EXPECT_EQ(defaults.discovery_interval, std::chrono::minutes(10));
+    EXPECT_EQ(defaults.max_staleness, std::chrono::minutes(10));
+    EXPECT_EQ(defaults.subscription_ttl, std::chrono::hours(1));
+    const auto set = parse_external_rules_options(
+        YAML::Load("{discoveryInterval: 1m, maxStaleness: 2m, subscriptionTTL: 1s}"),
+        "externalRulesOptions", problems);
+    EXPECT_EQ(set.discovery_interval, std::chrono::minutes(1));
+    EXPECT_EQ(set.max_staleness, std::chrono::minutes(2));
+    EXPECT_EQ(set.subscription_ttl, std::chrono::hours(1));
+    EXPECT_EQ(problems.take(),
+              std::vector<std::string>{"rules.yaml:1: externalRulesOptions.subscriptionTTL must "
+                                       "be between 1m and 168h, got \"1s\""});
+}
+
 } // namespace
 } // namespace ihpa::adapter
