@@ -4,6 +4,7 @@
 #include "adapter/source/external_rules_provider.hpp"
 #include "adapter/source/prometheus_source.hpp"
 #include "test/fakes/fake_clock.hpp"
+#include "test/integration/serve_fixture.hpp"
 #include "test/support/prometheus_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -198,6 +199,57 @@ TEST_F(PrometheusIntegration, ConnectingToAnHttpServerOverTlsFailsClearly)
     const auto result = (*prometheus)->query("up", at(end_));
     ASSERT_FALSE(result);
     EXPECT_NE(result.error().find("TLS handshake failed"), std::string::npos) << result.error();
+}
+
+TEST_F(PrometheusIntegration, TlsVerifiesTheServerAndPresentsAClientCertificate)
+{
+    const auto& certs = test::Certificates::get();
+    ASSERT_TRUE(certs.ok()) << "certs/make-certs.sh failed";
+    test::PrometheusServer server({history_[1]}, {certs.file("serving.crt"),
+                                                  certs.file("serving.key"),
+                                                  certs.file("front-proxy-ca.crt")});
+    ASSERT_TRUE(server.running()) << server.error();
+    const auto query_with = [&](const std::function<void(PrometheusSourceOptions&)>& set) {
+        PrometheusSourceOptions options;
+        options.url = server.url();
+        set(options);
+        auto made = make_prometheus_source(options);
+        return made ? (*made)->query("queue_depth", at(end_))
+                    : std::unexpected("cannot build the source: " + made.error());
+    };
+    const auto with_client = [&](PrometheusSourceOptions& options) {
+        options.client_cert_file = certs.file("front-proxy-client.crt");
+        options.client_key_file = certs.file("front-proxy-client.key");
+    };
+
+    const auto verified = query_with([&](PrometheusSourceOptions& options) {
+        options.ca_file = certs.file("serving-ca.crt");
+        with_client(options);
+    });
+    ASSERT_TRUE(verified) << verified.error();
+    EXPECT_EQ(verified->size(), 1U);
+
+    const auto unknown_ca = query_with(with_client); // the system's CAs do not know ours
+    ASSERT_FALSE(unknown_ca);
+    EXPECT_NE(unknown_ca.error().find("TLS handshake failed: certificate verify failed"),
+              std::string::npos)
+        << unknown_ca.error();
+
+    const auto skipped = query_with([&](PrometheusSourceOptions& options) {
+        options.insecure_skip_verify = true;
+        with_client(options);
+    });
+    EXPECT_TRUE(skipped) << skipped.error();
+
+    const auto no_client = query_with(
+        [&](PrometheusSourceOptions& options) { options.ca_file = certs.file("serving-ca.crt"); });
+    EXPECT_FALSE(no_client); // Prometheus requires a client certificate
+
+    const auto bad_files = query_with([&](PrometheusSourceOptions& options) {
+        options.ca_file = certs.file("missing.crt");
+    });
+    ASSERT_FALSE(bad_files);
+    EXPECT_NE(bad_files.error().find("cannot load CA file"), std::string::npos) << bad_files.error();
 }
 
 TEST_F(PrometheusIntegration, ExternalRulesServeARealRuleEndToEnd)

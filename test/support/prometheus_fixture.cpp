@@ -59,9 +59,11 @@ bool PrometheusServer::available()
     return have_program("prometheus") && have_program("promtool");
 }
 
-PrometheusServer::PrometheusServer(const std::vector<PrometheusSeries>& history)
+PrometheusServer::PrometheusServer(const std::vector<PrometheusSeries>& history,
+                                   const PrometheusTls& tls)
+    : tls_(!tls.cert_file.empty())
 {
-    if (load(history)) {
+    if (load(history, tls)) {
         start();
     }
 }
@@ -73,10 +75,10 @@ PrometheusServer::~PrometheusServer()
 
 std::string PrometheusServer::url() const
 {
-    return "http://127.0.0.1:" + std::to_string(port_);
+    return (tls_ ? "https://localhost:" : "http://127.0.0.1:") + std::to_string(port_);
 }
 
-bool PrometheusServer::load(const std::vector<PrometheusSeries>& history)
+bool PrometheusServer::load(const std::vector<PrometheusSeries>& history, const PrometheusTls& tls)
 {
     const std::string file = dir_.path() + "/history.om";
     {
@@ -106,6 +108,15 @@ bool PrometheusServer::load(const std::vector<PrometheusSeries>& history)
         return false;
     }
     std::ofstream(dir_.path() + "/prometheus.yml") << "global:\n  scrape_interval: 1m\n";
+    std::ofstream web(dir_.path() + "/web.yml");
+    if (tls_) {
+        web << "tls_server_config:\n  cert_file: " << tls.cert_file
+            << "\n  key_file: " << tls.key_file << '\n';
+        if (!tls.client_ca_file.empty()) {
+            web << "  client_auth_type: RequireAndVerifyClientCert\n  client_ca_file: "
+                << tls.client_ca_file << '\n';
+        }
+    }
     return true;
 }
 
@@ -114,6 +125,7 @@ bool PrometheusServer::start()
     auto process = std::make_unique<ChildProcess>(std::vector<std::string>{
         "prometheus", "--config.file=" + dir_.path() + "/prometheus.yml",
         "--storage.tsdb.path=" + dir_.path() + "/data", "--storage.tsdb.retention.time=10y",
+        "--web.config.file=" + dir_.path() + "/web.yml",
         "--web.listen-address=127.0.0.1:" + std::to_string(port_)});
     // "Listening on" names the bound address (port 0 becomes a real port); "ready" follows once
     // the TSDB is open. An early exit ends both waits.
@@ -125,7 +137,7 @@ bool PrometheusServer::start()
     const bool ready = at != std::string::npos &&
                        process->wait_for_output("Server is ready to receive web requests",
                                                 kDeadline) &&
-                       http_status(port_, "/-/ready") == 200;
+                       (tls_ || http_status(port_, "/-/ready") == 200);
     process_ = std::move(process);
     if (ready) {
         return true;
