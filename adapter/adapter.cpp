@@ -9,11 +9,32 @@ namespace {
 /// Series nobody registered again within this long after a restart are dropped.
 constexpr std::chrono::seconds kUnusedSeriesGrace(3600);
 
+/// Equal apart from where they were written.
+template <typename Config>
+bool same_config(Config a, const Config& b)
+{
+    a.line = b.line;
+    return a.name == b.name && a.series == b.series && a.labels == b.labels && [&] {
+        if constexpr (requires { a.settings; }) {
+            return a.ihpa == b.ihpa && a.settings == b.settings;
+        } else {
+            return true;
+        }
+    }();
+}
+
+std::string at_line(const std::string& origin, int line)
+{
+    return origin + ":" + std::to_string(line) + ": ";
+}
+
 } // namespace
 
 Adapter::Adapter(const Clock& clock, AdapterOptions options)
     : clock_(clock), options_(std::move(options)), registry_(store_),
-      provider_(registry_, clock_), fitter_(registry_, options_.fit_workers)
+      forecasting_(std::make_shared<ForecastingProvider>(registry_, clock_)),
+      provider_(std::make_shared<CompositeProvider>(CompositeProvider::Providers{forecasting_})),
+      fitter_(registry_, options_.fit_workers)
 {
 }
 
@@ -42,38 +63,76 @@ std::expected<void, std::string> Adapter::apply(const AdapterConfig& config,
                                                 const std::string& origin,
                                                 const FileResolver& resolve)
 {
+    const std::lock_guard lock(apply_mutex_);
     const SourceContext context{resolve, clock_};
+    Applied next;
     std::vector<std::shared_ptr<Poller>> pollers;
+    std::map<std::string, std::shared_ptr<SeriesSource>> series_sources;
     for (const SourceConfig& source : config.sources) {
         auto built = source.factory(context);
         if (!built) {
-            return std::unexpected(origin + ":" + std::to_string(source.line) + ": source " +
-                                   source.name + ": " + built.error());
+            return std::unexpected(at_line(origin, source.line) + "source " + source.name + ": " +
+                                   built.error());
         }
+        if (auto lister = std::dynamic_pointer_cast<SeriesSource>(*built)) {
+            series_sources[source.name] = lister;
+        }
+        next.intervals[source.name] = source.interval;
         pollers.push_back(std::make_shared<Poller>(source.name, std::move(*built), source.interval,
                                                    options_.seed + pollers.size()));
     }
-    for (auto& poller : pollers) {
-        registry_.add_poller(std::move(poller));
+    if (!config.external_rules.empty()) {
+        next.rules = std::make_shared<ExternalRulesProvider>(
+            config.external_rules, series_sources, config.external_rules_options, clock_);
     }
-    const auto interval_of = [&](const std::string& source) {
-        for (const SourceConfig& s : config.sources) {
-            if (s.name == source) {
-                return s.interval;
-            }
-        }
-        return std::chrono::milliseconds(30000);
-    };
+    const bool was_running = running_;
+    loops_.clear();
+    running_ = false;
+
+    registry_.set_pollers(pollers);
     for (const MetricConfig& metric : config.metrics) {
-        if (auto done = registry_.register_metric(metric, interval_of(metric.series.source)); !done) {
-            return std::unexpected(origin + ":" + std::to_string(metric.line) + ": " + done.error());
+        next.metrics[metric.name] = metric;
+        const auto old = applied_.metrics.find(metric.name);
+        const bool same_source_interval =
+            applied_.intervals[metric.series.source] == next.intervals[metric.series.source];
+        if (old != applied_.metrics.end() && same_config(old->second, metric) &&
+            same_source_interval) {
+            continue;
+        }
+        if (auto done = registry_.register_metric(metric, next.intervals[metric.series.source]);
+            !done) {
+            IHPA_LOG(error, "adapter") << at_line(origin, metric.line) << done.error();
+        }
+    }
+    for (const auto& [name, metric] : applied_.metrics) {
+        if (!next.metrics.contains(name)) {
+            registry_.unregister_metric(name);
         }
     }
     for (const ForecastConfig& forecast : config.forecasts) {
-        if (auto done = registry_.register_forecast(forecast); !done) {
-            return std::unexpected(origin + ":" + std::to_string(forecast.line) + ": " +
-                                   done.error());
+        const std::string id = forecast_id(forecast);
+        next.forecasts[id] = forecast;
+        const auto old = applied_.forecasts.find(id);
+        if (old != applied_.forecasts.end() && same_config(old->second, forecast)) {
+            continue;
         }
+        if (auto done = registry_.register_forecast(forecast); !done) {
+            IHPA_LOG(error, "adapter") << at_line(origin, forecast.line) << done.error();
+        }
+    }
+    for (const auto& [id, forecast] : applied_.forecasts) {
+        if (!next.forecasts.contains(id)) {
+            registry_.unregister_forecast(id);
+        }
+    }
+    CompositeProvider::Providers providers{forecasting_};
+    if (next.rules) {
+        providers.push_back(next.rules);
+    }
+    provider_->set(std::move(providers));
+    applied_ = std::move(next);
+    if (was_running) {
+        start_loops();
     }
     return {};
 }
@@ -83,11 +142,21 @@ void Adapter::run_once(std::chrono::system_clock::time_point now)
     for (const auto& poller : registry_.pollers()) {
         poller->run_once(now);
     }
+    if (applied_.rules) {
+        applied_.rules->run_once(now);
+    }
     fitter_.run_once(now);
 }
 
 void Adapter::start()
 {
+    const std::lock_guard lock(apply_mutex_);
+    start_loops();
+}
+
+void Adapter::start_loops()
+{
+    running_ = true;
     for (const auto& poller : registry_.pollers()) {
         loops_.push_back(std::make_unique<BackgroundLoop>(
             clock_, [poller, last_error = std::string()](auto now) mutable {
@@ -106,6 +175,17 @@ void Adapter::start()
                 return next;
             }));
     }
+    if (applied_.rules) {
+        auto interval = std::chrono::milliseconds::max();
+        for (const auto& [source, every] : applied_.intervals) {
+            interval = std::min(interval, every);
+        }
+        loops_.push_back(std::make_unique<BackgroundLoop>(
+            clock_, [rules = applied_.rules, interval](auto now) {
+                rules->run_once(now);
+                return now + interval;
+            }));
+    }
     loops_.push_back(std::make_unique<BackgroundLoop>(clock_, [this](auto now) {
         const auto fitted = fitter_.run_once(now);
         if (fitted > 0) {
@@ -114,19 +194,27 @@ void Adapter::start()
         return now + options_.fit_tick;
     }));
     if (!options_.state_dir.empty()) {
-        loops_.push_back(std::make_unique<BackgroundLoop>(clock_, [this](auto now) {
-            registry_.prune(now, kUnusedSeriesGrace);
-            if (auto written = save_snapshot(); !written) {
-                IHPA_LOG(error, "snapshot") << written.error();
-            }
-            return now + options_.snapshot_interval;
-        }));
+        loops_.push_back(std::make_unique<BackgroundLoop>(
+            clock_, [this, first = true](auto now) mutable {
+                if (!first) { // the first round only schedules: nothing new to save at start
+                    registry_.prune(now, kUnusedSeriesGrace);
+                    if (auto written = save_snapshot(); !written) {
+                        IHPA_LOG(error, "snapshot") << written.error();
+                    }
+                }
+                first = false;
+                return now + options_.snapshot_interval;
+            }));
     }
 }
 
 void Adapter::stop()
 {
-    loops_.clear();
+    {
+        const std::lock_guard lock(apply_mutex_);
+        loops_.clear();
+        running_ = false;
+    }
     if (auto written = save_snapshot(); !written) {
         IHPA_LOG(error, "snapshot") << written.error();
     } else if (!options_.state_dir.empty()) {

@@ -2,16 +2,20 @@
 
 #include "adapter/background_loop.hpp"
 #include "adapter/clock.hpp"
+#include "adapter/composite_provider.hpp"
 #include "adapter/config.hpp"
 #include "adapter/forecast_registry.hpp"
 #include "adapter/forecasting_provider.hpp"
 #include "adapter/history/fitter.hpp"
 #include "adapter/history/history_store.hpp"
 #include "adapter/history/snapshot.hpp"
+#include "adapter/source/external_rules_provider.hpp"
 
 #include <chrono>
 #include <expected>
 #include <filesystem>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,8 +49,12 @@ public:
     /// Writes a snapshot now; bytes written or the error.
     std::expected<std::size_t, std::string> save_snapshot();
 
-    /// Builds the configuration's sources and registers its metrics and forecasts. Errors name
-    /// the configuration line (`origin:line: source x: ...`); nothing is registered then.
+    /// Builds the configuration's sources and registers its metrics, forecasts and external
+    /// rules. Called again with a new configuration (hot reload), it replaces the sources and
+    /// pollers, registers what is new or changed, unregisters what the configuration no longer
+    /// has (registrations made through the registry by others stay) and keeps every unchanged
+    /// forecast with its fitted model and every series with its history. Errors name the
+    /// configuration line (`origin:line: source x: ...`); the adapter is left unchanged then.
     std::expected<void, std::string> apply(const AdapterConfig& config, const std::string& origin,
                                            const FileResolver& resolve);
 
@@ -59,17 +67,31 @@ public:
     void stop();
 
     [[nodiscard]] ForecastRegistry& registry() { return registry_; }
-    [[nodiscard]] const apiserver::ExternalMetricsProvider& provider() const { return provider_; }
+    [[nodiscard]] const apiserver::ExternalMetricsProvider& provider() const { return *provider_; }
     /// The adapter's `/metrics` families.
     [[nodiscard]] std::string render_metrics() const;
 
 private:
+    /// What the last applied configuration registered, to tell what a reload changes.
+    struct Applied {
+        std::map<std::string, ForecastConfig> forecasts; ///< by forecast id
+        std::map<std::string, MetricConfig> metrics;     ///< by name
+        std::map<std::string, std::chrono::milliseconds> intervals; ///< by source name
+        std::shared_ptr<ExternalRulesProvider> rules;
+    };
+
+    void start_loops();
+
     const Clock& clock_;
     AdapterOptions options_;
     HistoryStore store_;
     ForecastRegistry registry_;
-    ForecastingProvider provider_;
+    std::shared_ptr<ForecastingProvider> forecasting_;
+    std::shared_ptr<CompositeProvider> provider_;
     Fitter fitter_;
+    std::mutex apply_mutex_; ///< one apply/start/stop at a time
+    Applied applied_;
+    bool running_ = false;
     std::vector<std::unique_ptr<BackgroundLoop>> loops_;
 };
 

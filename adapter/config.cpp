@@ -306,6 +306,20 @@ void parse_forecasts(const YAML::Node& list, AdapterConfig& config, std::set<std
     }
 }
 
+void parse_rules(const YAML::Node& list, AdapterConfig& config, Problems& problems)
+{
+    config.external_rules = parse_external_rules(list, "externalRules", problems);
+    for (std::size_t i = 0; i < config.external_rules.size(); ++i) {
+        const ExternalRule& rule = config.external_rules[i];
+        const auto source = std::find_if(config.sources.begin(), config.sources.end(),
+                                         [&](const SourceConfig& s) { return s.name == rule.source; });
+        if (source == config.sources.end() || source->kind != "prometheus") {
+            problems.add(rule.line, "externalRules[" + std::to_string(i) + "].source \"" +
+                                        rule.source + "\" must name a prometheus source");
+        }
+    }
+}
+
 } // namespace
 
 std::expected<AdapterConfig, std::vector<std::string>> parse_config(const std::string& text,
@@ -324,7 +338,9 @@ std::expected<AdapterConfig, std::vector<std::string>> parse_config(const std::s
         problems.add(1, "the configuration is empty");
         return std::unexpected(problems.take());
     }
-    if (config_parse::check_mapping(root, "the configuration", {"sources", "metrics", "forecasts"},
+    if (config_parse::check_mapping(root, "the configuration",
+                                    {"sources", "metrics", "forecasts", "externalRules",
+                                     "externalRulesOptions"},
                                     problems)) {
         std::set<std::string> names;
         if (const YAML::Node sources = root["sources"]) {
@@ -335,6 +351,18 @@ std::expected<AdapterConfig, std::vector<std::string>> parse_config(const std::s
         }
         if (const YAML::Node forecasts = root["forecasts"]) {
             parse_forecasts(forecasts, config, names, problems);
+        }
+        if (const YAML::Node rules = root["externalRules"]) {
+            parse_rules(rules, config, problems);
+        }
+        if (const YAML::Node options = root["externalRulesOptions"]) {
+            if (config_parse::check_mapping(options, "externalRulesOptions",
+                                            {"discoveryInterval", "maxStaleness",
+                                             "subscriptionTTL"},
+                                            problems)) {
+                config.external_rules_options =
+                    parse_external_rules_options(options, "externalRulesOptions", problems);
+            }
         }
     }
     if (!problems.empty()) {

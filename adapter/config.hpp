@@ -1,5 +1,6 @@
 #pragma once
 
+#include "adapter/source/external_rules.hpp"
 #include "adapter/source/source_kind.hpp"
 #include "model/time_shift.hpp"
 
@@ -26,6 +27,7 @@ struct SourceConfig {
 struct SeriesRef {
     std::string source;
     std::string query; ///< empty for sources without queries (replay)
+    bool operator==(const SeriesRef&) const = default;
 };
 
 /// A metric served as its source's current value (pass-through, no forecast).
@@ -47,6 +49,7 @@ struct ForecastSettings {
     std::chrono::seconds max_staleness{600};         ///< serve forecasts while data is this fresh
     std::chrono::seconds hard_staleness{3600};       ///< then the latest value; after it 503
     std::chrono::seconds refit_interval{300};        ///< how often the model is refitted
+    bool operator==(const ForecastSettings&) const = default;
 };
 
 /// The IHPA a forecast belongs to: served as `ihpa-forecast` in `namespace_` with the selector
@@ -55,6 +58,7 @@ struct IhpaRef {
     std::string namespace_;
     std::string name;
     std::string metric; ///< the metric key, lowercase
+    bool operator==(const IhpaRef&) const = default;
 };
 
 /// A forecast: either standalone under its own wire name, or an `ihpa-forecast` entry.
@@ -72,6 +76,10 @@ struct AdapterConfig {
     std::vector<SourceConfig> sources;
     std::vector<MetricConfig> metrics;
     std::vector<ForecastConfig> forecasts;
+    /// prometheus-adapter style pass-through rules (`externalRules`), each naming a Prometheus
+    /// source, and their timing (`externalRulesOptions`).
+    std::vector<ExternalRule> external_rules;
+    ExternalRulesOptions external_rules_options;
 };
 
 /// Parses and validates a configuration document. Strict: unknown keys, wrong types, missing

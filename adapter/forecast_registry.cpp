@@ -32,6 +32,20 @@ void ForecastRegistry::add_poller(std::shared_ptr<Poller> poller)
     pollers_[name] = std::move(poller);
 }
 
+void ForecastRegistry::set_pollers(const std::vector<std::shared_ptr<Poller>>& pollers)
+{
+    const std::lock_guard lock(mutex_);
+    pollers_.clear();
+    for (const auto& poller : pollers) {
+        pollers_[poller->source_name()] = poller;
+    }
+    for (const auto& [key, use] : series_uses_) {
+        if (const auto poller = pollers_.find(use.source); poller != pollers_.end()) {
+            poller->second->set_target(key, use.query, use.series);
+        }
+    }
+}
+
 std::expected<std::shared_ptr<StoredSeries>, std::string>
 ForecastRegistry::acquire_series(const SeriesRef& ref, std::int64_t step_seconds,
                                  std::int64_t capacity, std::string& key)
@@ -45,6 +59,8 @@ ForecastRegistry::acquire_series(const SeriesRef& ref, std::int64_t step_seconds
     auto series = store_.ensure(key, step_seconds, capacity);
     SeriesUse& use = series_uses_[key];
     use.source = ref.source;
+    use.query = ref.query;
+    use.series = series;
     ++use.users;
     unused_since_.erase(key);
     poller->second->set_target(key, ref.query, series);
@@ -126,6 +142,20 @@ ForecastRegistry::register_metric(const MetricConfig& metric, std::chrono::milli
     metrics_[metric.name] = Metric{metric, std::move(*series), key};
     publish();
     return {};
+}
+
+bool ForecastRegistry::unregister_metric(const std::string& name)
+{
+    const std::lock_guard lock(mutex_);
+    const auto it = metrics_.find(name);
+    if (it == metrics_.end()) {
+        return false;
+    }
+    const std::string key = it->second.series_key;
+    metrics_.erase(it);
+    release_series(key);
+    publish();
+    return true;
 }
 
 std::vector<std::shared_ptr<ForecastState>> ForecastRegistry::forecasts() const

@@ -41,6 +41,10 @@ public:
 
     /// Makes a source's poller known, under the source's name.
     void add_poller(std::shared_ptr<Poller> poller);
+    /// Replaces every poller (configuration reload): each series in use is handed to the new
+    /// poller of its source; series whose source is gone are polled no more (their users are
+    /// expected to be unregistered by the caller).
+    void set_pollers(const std::vector<std::shared_ptr<Poller>>& pollers);
 
     /// Registers (or replaces, same id) a forecast. Fails when its source has no poller or its
     /// model name is unknown.
@@ -51,6 +55,8 @@ public:
     /// Registers (or replaces, same name) a pass-through metric, polled every `interval`.
     std::expected<void, std::string> register_metric(const MetricConfig& metric,
                                                      std::chrono::milliseconds interval);
+    /// Removes the pass-through metric `name`; false when there was none.
+    bool unregister_metric(const std::string& name);
 
     /// The table requests read.
     [[nodiscard]] std::shared_ptr<const ServingTable> table() const { return table_.load(); }
@@ -67,6 +73,8 @@ public:
 private:
     struct SeriesUse {
         std::string source;
+        std::string query;
+        std::shared_ptr<StoredSeries> series;
         std::size_t users = 0;
     };
 

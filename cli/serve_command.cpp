@@ -1,5 +1,6 @@
 // `ihpa serve`: options → configuration → sources → provider → router → HTTPS server.
 #include "adapter/adapter.hpp"
+#include "adapter/config_watcher.hpp"
 #include "adapter/config.hpp"
 #include "apiserver/log.hpp"
 #include "apiserver/router.hpp"
@@ -115,6 +116,17 @@ int run_serve(const ServeFlags& flags)
                             << config->sources.size() << " sources, " << config->metrics.size()
                             << " metrics, " << config->forecasts.size() << " forecasts";
     adapter.start();
+    std::unique_ptr<adapter::ConfigWatcher> watcher;
+    std::unique_ptr<adapter::BackgroundLoop> reload_loop;
+    if (!flags.config_file.empty()) {
+        watcher = std::make_unique<adapter::ConfigWatcher>(
+            adapter, input->origin, [path = flags.config_file] { return read_text_file(path); },
+            input->resolve, input->text);
+        reload_loop = std::make_unique<adapter::BackgroundLoop>(clock, [&watcher](auto now) {
+            watcher->run_once();
+            return now + std::chrono::seconds(2);
+        });
+    }
 
     apiserver::RouterConfig router_config;
     router_config.authentication.enabled = !flags.server.requestheader_client_ca_file.empty();
@@ -136,6 +148,7 @@ int run_serve(const ServeFlags& flags)
         return 1;
     }
     server.run();
+    reload_loop.reset();
     adapter.stop();
     return 0;
 }

@@ -30,6 +30,7 @@ struct TimeShift {
     ShiftRule rule = ShiftRule::Point;  ///< point or windowMax
     ShiftBand band = ShiftBand::Yhat;   ///< yhat, upper or adjust
     std::optional<double> floor{};      ///< when set, the served value is never below it
+    bool operator==(const TimeShift&) const = default;
 };
 
 /// A forecast anchored in time: horizon h (1-based) is the time `origin + h * step_seconds`,

@@ -1,3 +1,5 @@
+#include "adapter/source/datadog_source_kind.hpp"
+#include "adapter/source/prometheus_source_kind.hpp"
 #include "adapter/source/redis_source_kind.hpp"
 #include "adapter/source/replay.hpp"
 #include "adapter/source/source_kind.hpp"
@@ -9,7 +11,9 @@ namespace ihpa::adapter {
 std::span<const SourceKind> source_kinds()
 {
     static const std::vector<SourceKind> kinds = {
+        prometheus_source_kind(),
         redis_source_kind(),
+        datadog_source_kind(),
         replay_source_kind(),
     };
     return kinds;

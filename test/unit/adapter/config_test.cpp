@@ -114,7 +114,7 @@ forecasts:
         "bad.yaml:4: duplicate source name \"trace\"",
         "bad.yaml:5: source trace.replay needs \"file\"",
         "bad.yaml:5: source trace.replay.speedup must be a number in [1e-06, 1e+09], got \"-1\"",
-        "bad.yaml:6: source nothing needs a kind (one of: redis, replay)",
+        "bad.yaml:6: source nothing needs a kind (one of: prometheus, redis, datadog, replay)",
         "bad.yaml:8: source twice.interval: invalid duration \"5 minutes\": unknown unit ' ' (use "
         "ms, s, m, h or d)",
         "bad.yaml:10: source twice has two kinds (replay and redis); give each its own source",
@@ -143,6 +143,48 @@ forecasts:
     for (std::size_t i = 0; i < std::max(got.size(), expected.size()); ++i) {
         EXPECT_EQ(i < got.size() ? got[i] : "", i < expected.size() ? expected[i] : "") << i;
     }
+}
+
+TEST(ConfigTest, ExternalRulesNeedAPrometheusSource)
+{
+    const auto config = parse_config(R"(sources:
+  - name: prom
+    prometheus: {url: "http://127.0.0.1:9090"}
+  - name: trace
+    replay: {file: t.csv}
+externalRules:
+  - source: prom
+    seriesQuery: '{__name__="queue_depth"}'
+    resources: {namespaced: false}
+    metricsQuery: <<.Series>>{<<.LabelMatchers>>}
+externalRulesOptions: {discoveryInterval: 1m, subscriptionTTL: 2h}
+)",
+                                     "rules.yaml");
+    ASSERT_TRUE(config) << config.error().front();
+    ASSERT_EQ(config->external_rules.size(), 1U);
+    EXPECT_EQ(config->external_rules[0].source, "prom");
+    EXPECT_EQ(config->external_rules_options.discovery_interval, std::chrono::minutes(1));
+    EXPECT_EQ(config->external_rules_options.subscription_ttl, std::chrono::hours(2));
+    EXPECT_EQ(config->external_rules_options.max_staleness, std::chrono::minutes(10));
+
+    const auto wrong = parse_config(R"(sources:
+  - name: trace
+    replay: {file: t.csv}
+externalRules:
+  - source: trace
+    seriesQuery: '{__name__="queue_depth"}'
+    resources: {namespaced: false}
+    metricsQuery: <<.Series>>
+externalRulesOptions: {every: 1m}
+)",
+                                    "rules.yaml");
+    ASSERT_FALSE(wrong);
+    const std::vector<std::string> expected = {
+        "rules.yaml:5: externalRules[0].source \"trace\" must name a prometheus source",
+        "rules.yaml:9: unknown key \"every\" in externalRulesOptions (known: discoveryInterval, "
+        "maxStaleness, subscriptionTTL)",
+    };
+    EXPECT_EQ(wrong.error(), expected);
 }
 
 TEST(ConfigTest, SyntaxErrorsAndEmptyDocuments)
