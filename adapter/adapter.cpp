@@ -48,7 +48,11 @@ std::expected<SnapshotLoad, std::string> Adapter::load_snapshot()
     if (options_.state_dir.empty()) {
         return SnapshotLoad{};
     }
-    return adapter::load_snapshot(store_, options_.state_dir);
+    const auto start = std::chrono::steady_clock::now();
+    auto loaded = adapter::load_snapshot(store_, options_.state_dir);
+    timings_.snapshot_load_seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return loaded;
 }
 
 std::expected<std::size_t, std::string> Adapter::save_snapshot()
@@ -56,7 +60,14 @@ std::expected<std::size_t, std::string> Adapter::save_snapshot()
     if (options_.state_dir.empty()) {
         return 0;
     }
-    return write_snapshot(store_, options_.state_dir);
+    const auto start = std::chrono::steady_clock::now();
+    auto written = write_snapshot(store_, options_.state_dir);
+    if (written) {
+        timings_.snapshot_write_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        timings_.snapshot_bytes = *written;
+    }
+    return written;
 }
 
 std::expected<void, std::string> Adapter::apply(const AdapterConfig& config,
@@ -90,6 +101,7 @@ std::expected<void, std::string> Adapter::apply(const AdapterConfig& config,
     running_ = false;
 
     registry_.set_pollers(pollers);
+    registry_.begin_batch();
     for (const MetricConfig& metric : config.metrics) {
         next.metrics[metric.name] = metric;
         const auto old = applied_.metrics.find(metric.name);
@@ -125,6 +137,7 @@ std::expected<void, std::string> Adapter::apply(const AdapterConfig& config,
             registry_.unregister_forecast(id);
         }
     }
+    registry_.end_batch();
     CompositeProvider::Providers providers{forecasting_};
     if (next.rules) {
         providers.push_back(next.rules);
@@ -157,10 +170,19 @@ void Adapter::start()
 void Adapter::start_loops()
 {
     running_ = true;
-    for (const auto& poller : registry_.pollers()) {
+    const auto pollers = registry_.pollers();
+    // The fitter waits for every poller's first round (which backfills), so it does not fit
+    // half-loaded histories and every model is fitted in one round.
+    auto first_rounds_left = std::make_shared<std::atomic<std::size_t>>(pollers.size());
+    for (const auto& poller : pollers) {
         loops_.push_back(std::make_unique<BackgroundLoop>(
-            clock_, [poller, last_error = std::string()](auto now) mutable {
+            clock_, [poller, first_rounds_left, first = true,
+                     last_error = std::string()](auto now) mutable {
                 const auto next = poller->run_once(now);
+                if (first) {
+                    --*first_rounds_left;
+                    first = false;
+                }
                 const PollerStatus status = poller->status();
                 if (status.last_error != last_error) {
                     if (status.last_error.empty()) {
@@ -186,10 +208,18 @@ void Adapter::start_loops()
                 return now + interval;
             }));
     }
-    loops_.push_back(std::make_unique<BackgroundLoop>(clock_, [this](auto now) {
+    loops_.push_back(std::make_unique<BackgroundLoop>(clock_, [this, first_rounds_left](auto now) {
+        if (*first_rounds_left > 0) {
+            return now + std::chrono::milliseconds(100);
+        }
+        const auto start = std::chrono::steady_clock::now();
         const auto fitted = fitter_.run_once(now);
         if (fitted > 0) {
-            IHPA_VLOG(1, "fitter") << "refitted " << fitted << " forecasts";
+            const double seconds =
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+            timings_.fit_round_seconds = seconds;
+            timings_.fit_round_fitted = fitted;
+            IHPA_VLOG(1, "fitter") << "refitted " << fitted << " forecasts in " << seconds << " s";
         }
         return now + options_.fit_tick;
     }));
@@ -219,13 +249,29 @@ void Adapter::stop()
         IHPA_LOG(error, "snapshot") << written.error();
     } else if (!options_.state_dir.empty()) {
         IHPA_LOG(info, "snapshot") << "wrote " << *written << " bytes to "
-                                   << snapshot_path(options_.state_dir).string();
+                                   << snapshot_path(options_.state_dir).string() << " in "
+                                   << timings_.snapshot_write_seconds.load() << " s";
     }
 }
 
 std::string Adapter::render_metrics() const
 {
-    return render_adapter_metrics(registry_, clock_.now());
+    std::string out = render_adapter_metrics(registry_, clock_.now());
+    const auto gauge = [&out](const char* name, const char* help, double value) {
+        out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " gauge\n" +
+               name + " " + std::to_string(value) + "\n";
+    };
+    gauge("ihpa_fitter_round_seconds", "Duration of the last fitter round that refitted models.",
+          timings_.fit_round_seconds);
+    gauge("ihpa_fitter_round_fitted", "Models refitted by that round.",
+          static_cast<double>(timings_.fit_round_fitted.load()));
+    gauge("ihpa_snapshot_write_seconds", "Duration of the last history snapshot write.",
+          timings_.snapshot_write_seconds);
+    gauge("ihpa_snapshot_bytes", "Size of the last history snapshot written.",
+          static_cast<double>(timings_.snapshot_bytes.load()));
+    gauge("ihpa_snapshot_load_seconds", "Duration of the history snapshot load at start.",
+          timings_.snapshot_load_seconds);
+    return out;
 }
 
 } // namespace ihpa::adapter

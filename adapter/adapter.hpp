@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <expected>
+#include <atomic>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -68,7 +69,9 @@ public:
 
     [[nodiscard]] ForecastRegistry& registry() { return registry_; }
     [[nodiscard]] const apiserver::ExternalMetricsProvider& provider() const { return *provider_; }
-    /// The adapter's `/metrics` families.
+    /// The adapter's `/metrics` families: per forecast and source (`render_adapter_metrics`),
+    /// plus the duration of the last fitter round that refitted anything and how many it
+    /// refitted, and the duration and size of the last snapshot written and loaded.
     [[nodiscard]] std::string render_metrics() const;
 
 private:
@@ -82,6 +85,15 @@ private:
 
     void start_loops();
 
+    /// Figures of the background work for `/metrics`.
+    struct Timings {
+        std::atomic<double> fit_round_seconds{0.0};
+        std::atomic<std::size_t> fit_round_fitted{0};
+        std::atomic<double> snapshot_write_seconds{0.0};
+        std::atomic<std::size_t> snapshot_bytes{0};
+        std::atomic<double> snapshot_load_seconds{0.0};
+    };
+
     const Clock& clock_;
     AdapterOptions options_;
     HistoryStore store_;
@@ -92,6 +104,7 @@ private:
     std::mutex apply_mutex_; ///< one apply/start/stop at a time
     Applied applied_;
     bool running_ = false;
+    Timings timings_;
     std::vector<std::unique_ptr<BackgroundLoop>> loops_;
 };
 

@@ -111,9 +111,9 @@ std::string render_adapter_metrics(const ForecastRegistry& registry,
     }
     Family rel_mae(out, "ihpa_forecast_rel_mae",
                    "Live relMAE of the forecast for now+lead against the value at the time of "
-                   "forecasting (below 1 beats using the current value), last day of predictions.");
+                   "forecasting (below 1 beats using the current value), last 288 predictions.");
     Family coverage(out, "ihpa_forecast_coverage",
-                    "Share of actuals inside the forecast's 10-90 % band, last day of predictions.");
+                    "Share of actuals inside the forecast's 10-90 % band, last 288 predictions.");
     for (const Row& row : rows) {
         if (row.status.rel_mae) {
             rel_mae.sample(row.labels, *row.status.rel_mae);

@@ -197,8 +197,24 @@ std::size_t ForecastRegistry::prune(std::chrono::system_clock::time_point now,
     return removed;
 }
 
+void ForecastRegistry::begin_batch()
+{
+    const std::lock_guard lock(mutex_);
+    ++batch_depth_;
+}
+
+void ForecastRegistry::end_batch()
+{
+    const std::lock_guard lock(mutex_);
+    batch_depth_ = batch_depth_ > 0 ? batch_depth_ - 1 : 0;
+    publish();
+}
+
 void ForecastRegistry::publish()
 {
+    if (batch_depth_ > 0) {
+        return;
+    }
     auto table = std::make_shared<ServingTable>();
     for (const auto& [id, forecast] : forecasts_) {
         const ForecastConfig& config = forecast.state->config();

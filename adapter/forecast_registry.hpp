@@ -58,6 +58,12 @@ public:
     /// Removes the pass-through metric `name`; false when there was none.
     bool unregister_metric(const std::string& name);
 
+    /// Defers publishing the serving table until the matching `end_batch` (many registrations
+    /// at once, e.g. a configuration with thousands of forecasts, then cost one rebuild).
+    void begin_batch();
+    /// Ends a batch and publishes the table.
+    void end_batch();
+
     /// The table requests read.
     [[nodiscard]] std::shared_ptr<const ServingTable> table() const { return table_.load(); }
     /// Every registered forecast, by id.
@@ -103,6 +109,7 @@ private:
     };
     std::map<std::string, Metric> metrics_;
     std::map<std::string, std::chrono::system_clock::time_point> unused_since_;
+    std::size_t batch_depth_ = 0;
     std::atomic<std::shared_ptr<const ServingTable>> table_;
 };
 

@@ -7,8 +7,9 @@
 namespace ihpa::adapter {
 namespace {
 
-/// Settled predictions the live score keeps: one day at one-minute steps.
-constexpr std::size_t kScoreWindow = 1440;
+/// Settled predictions the live score keeps: a day at 5-minute steps, almost five hours at
+/// one-minute steps; small enough for ten thousand forecasts.
+constexpr std::size_t kScoreWindow = 288;
 
 std::string age_text(std::chrono::system_clock::duration age)
 {

@@ -19,7 +19,7 @@ test_packages=(
 )
 # Benchmark peers and forecasting references.
 bench_packages=(
-    nginx-light wrk python3-statsmodels r-cran-forecast
+    nginx-light wrk bc python3-statsmodels r-cran-forecast
 )
 # kubectl is not in every Debian mirror; it is installed when the configured repositories have it.
 optional_packages=(kubectl)

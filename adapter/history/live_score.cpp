@@ -40,7 +40,8 @@ void LiveScore::settle(const model::Series& series)
             }
             break; // the newest slot may still be filled
         }
-        const Outcome outcome{std::abs(actual - p.yhat), std::abs(actual - p.naive),
+        const Outcome outcome{static_cast<float>(std::abs(actual - p.yhat)),
+                              static_cast<float>(std::abs(actual - p.naive)),
                               actual >= p.lower && actual <= p.upper};
         pending_.pop_front();
         settled_.push_back(outcome);

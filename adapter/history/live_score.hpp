@@ -41,8 +41,10 @@ private:
         std::int64_t target;
         double yhat, lower, upper, naive;
     };
+    /// Stored in single precision: a score is a ratio of sums, and thousands of forecasts keep
+    /// a window each.
     struct Outcome {
-        double forecast_error, naive_error;
+        float forecast_error, naive_error;
         bool covered;
     };
 

@@ -1,10 +1,32 @@
 #include "adapter/source/replay.hpp"
 
 #include "backtest/trace_csv.hpp"
+#include "common/duration.hpp"
 
 #include <cmath>
 
 namespace ihpa::adapter {
+namespace {
+
+/// The time offset a replay query asks for: "" → 0, "offset <duration>" → the duration.
+std::expected<std::chrono::milliseconds, std::string> parse_offset(std::string_view query)
+{
+    if (query.empty()) {
+        return std::chrono::milliseconds(0);
+    }
+    constexpr std::string_view kPrefix = "offset ";
+    if (!query.starts_with(kPrefix)) {
+        return std::unexpected("a replay query is empty or \"offset <duration>\" (the trace "
+                               "played that much later), got \"" + std::string(query) + "\"");
+    }
+    auto offset = common::parse_duration(query.substr(kPrefix.size()));
+    if (!offset) {
+        return std::unexpected("invalid offset: " + offset.error());
+    }
+    return *offset;
+}
+
+} // namespace
 
 ReplaySource::ReplaySource(model::Series trace, double speedup)
     : trace_(std::move(trace)), speedup_(speedup)
@@ -28,18 +50,26 @@ double ReplaySource::value_at(std::chrono::system_clock::time_point time) const
 }
 
 std::expected<std::vector<LabelledSample>, std::string>
-ReplaySource::query(const std::string& /*query*/, std::chrono::system_clock::time_point now)
+ReplaySource::query(const std::string& query, std::chrono::system_clock::time_point now)
 {
-    return std::vector<LabelledSample>{{{}, Sample{now, value_at(now)}}};
+    const auto offset = parse_offset(query);
+    if (!offset) {
+        return std::unexpected(offset.error());
+    }
+    return std::vector<LabelledSample>{{{}, Sample{now, value_at(now - *offset)}}};
 }
 
 std::expected<std::vector<LabelledRange>, std::string>
-ReplaySource::query_range(const std::string& /*query*/, std::chrono::system_clock::time_point from,
+ReplaySource::query_range(const std::string& query, std::chrono::system_clock::time_point from,
                           std::chrono::system_clock::time_point to, std::chrono::seconds step)
 {
+    const auto offset = parse_offset(query);
+    if (!offset) {
+        return std::unexpected(offset.error());
+    }
     LabelledRange range;
     for (auto t = from; t <= to; t += step) {
-        range.samples.push_back({t, value_at(t)});
+        range.samples.push_back({t, value_at(t - *offset)});
     }
     return std::vector<LabelledRange>{std::move(range)};
 }
@@ -78,8 +108,8 @@ SourceKind replay_source_kind()
         };
     };
     kind.check_query = [](std::string_view query) -> std::expected<void, std::string> {
-        if (!query.empty()) {
-            return std::unexpected("a replay source plays one trace and takes no query");
+        if (auto offset = parse_offset(query); !offset) {
+            return std::unexpected(offset.error());
         }
         return {};
     };

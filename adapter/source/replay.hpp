@@ -10,7 +10,9 @@ namespace ihpa::adapter {
 /// forever (demo, tests, simulations). The position in the trace depends on wall-clock time
 /// only (anchored at the unix epoch), so every replica of the server plays the same value at the
 /// same moment, and the past is known too: `query_range` backfills as Prometheus would. Between
-/// two trace points the value is interpolated linearly. Queries must be empty.
+/// two trace points the value is interpolated linearly. A query is empty (the trace as it plays)
+/// or `offset <duration>` (the trace played that much later, so one trace yields many distinct
+/// series: demos, benchmarks).
 class ReplaySource final : public MetricSource {
 public:
     /// `trace` has at least two points and no gaps; `speedup` > 0.

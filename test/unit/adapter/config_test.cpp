@@ -123,8 +123,8 @@ forecasts:
         "bad.yaml:13: metric Demo refers to unknown source \"missing\"",
         "bad.yaml:15: unknown key \"colour\" in metric (known: name, source, query, labels)",
         "bad.yaml:14: metric needs \"name\"",
-        "bad.yaml:18: metric queued: invalid replay query: a replay source plays one trace and "
-        "takes no query",
+        "bad.yaml:18: metric queued: invalid replay query: a replay query is empty or \"offset "
+        "<duration>\" (the trace played that much later), got \"LLEN jobs\"",
         "bad.yaml:22: forecast demo_requests_forecast.leadTime: invalid duration \"soon\": "
         "expected a number at position 1",
         "bad.yaml:23: forecast demo_requests_forecast.rule: unknown rule \"max\" (known: point, "

@@ -53,11 +53,20 @@ TEST(ReplayTest, KnowsItsPastForBackfill)
     }
 }
 
-TEST(ReplayTest, TakesNoQuery)
+TEST(ReplayTest, AnOffsetQueryPlaysTheTraceLater)
 {
     const SourceKind kind = replay_source_kind();
     EXPECT_TRUE(kind.check_query(""));
-    EXPECT_FALSE(kind.check_query("up"));
+    EXPECT_TRUE(kind.check_query("offset 90s"));
+    EXPECT_NE(kind.check_query("up").error().find("empty or \"offset <duration>\""),
+              std::string::npos);
+    EXPECT_NE(kind.check_query("offset soon").error().find("invalid offset"), std::string::npos);
+    ReplaySource replay(trace(), 60.0);
+    EXPECT_DOUBLE_EQ(replay.query("offset 5s", at(10))->front().sample.value, replay.value_at(at(5)));
+    const auto range = replay.query_range("offset 5s", at(10), at(20), std::chrono::seconds(5));
+    EXPECT_DOUBLE_EQ(range->front().samples[0].value, replay.value_at(at(5)));
+    EXPECT_EQ(range->front().samples[0].time, at(10));
+    EXPECT_FALSE(replay.query("bogus", at(0)));
 }
 
 TEST(ReplayTest, SameWallTimeSameValue)
