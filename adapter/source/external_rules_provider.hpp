@@ -23,8 +23,9 @@ namespace ihpa::adapter {
 /// (the request path only reads memory), so the provider keeps *subscriptions*: one per query a
 /// request needed, i.e. per (metric, namespace, label selector) after expansion; requests that
 /// expand to the same query share one. A poller thread calls `run_once`, which (a) re-discovers
-/// metric names through each rule's seriesQuery every `discovery_interval` and (b) runs every
-/// subscription's query as an instant query and caches the items. A request for
+/// metric names through each rule's seriesQuery every `discovery_interval` (series seen within
+/// the last `discovery_interval`; a failed discovery keeps the names found before) and (b)
+/// runs every subscription's query as an instant query and caches the items. A request for
 ///  * an unknown metric (not discovered) gets 404;
 ///  * a known metric whose query was never polled records the subscription and gets 503
 ///    ServiceUnavailable saying the metric will be served after the next poll (the HPA

@@ -187,14 +187,31 @@ BeastHttpClient::Exchange BeastHttpClient::exchange(Connection& connection,
     beast::flat_buffer buffer;
     http::response_parser<http::string_body> parser;
     parser.body_limit(options_.max_body_bytes);
-    auto read = [&](auto& stream) {
-        return run([&](auto handler) { http::async_read(stream, buffer, parser, handler); });
+    // The header first, and its Content-Length checked here before the body is buffered: with
+    // Boost 1.74 a response whose declared length exceeded body_limit was read whole (seen with
+    // Prometheus' answers). Chunked and close-delimited bodies are counted against body_limit
+    // by the parser as they arrive.
+    auto read = [&](auto& stream, bool header_only) {
+        return run([&](auto handler) {
+            if (header_only) {
+                http::async_read_header(stream, buffer, parser, handler);
+            } else {
+                http::async_read(stream, buffer, parser, handler);
+            }
+        });
     };
-    out.ec = connection.secure ? read(*connection.secure) : read(*connection.plain);
-    out.got_bytes = parser.got_some() || buffer.size() > 0;
-    if (out.ec) {
-        out.what = "read";
-        return out;
+    for (const bool header_only : {true, false}) {
+        out.ec = connection.secure ? read(*connection.secure, header_only)
+                                   : read(*connection.plain, header_only);
+        out.got_bytes = parser.got_some() || buffer.size() > 0;
+        if (!out.ec && header_only &&
+            parser.content_length().value_or(0) > options_.max_body_bytes) {
+            out.ec = http::error::body_limit;
+        }
+        if (out.ec) {
+            out.what = "read";
+            return out;
+        }
     }
     http::response<http::string_body> response = parser.release();
     out.keep_alive = response.keep_alive();

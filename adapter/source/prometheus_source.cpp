@@ -4,6 +4,7 @@
 #include "apiserver/log.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <map>
 #include <sstream>

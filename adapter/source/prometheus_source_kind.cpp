@@ -3,6 +3,7 @@
 #include "adapter/source/prometheus_source.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 
 namespace ihpa::adapter {
@@ -20,15 +21,16 @@ bool is_token(std::string_view name)
     });
 }
 
-/// Reads the options into `options`; problems are added to `problems`.
-void read_options(const YAML::Node& node, const std::string& what, cp::Problems& problems,
-                  PrometheusSourceOptions& options)
+/// The options in `node`; problems are added to `problems` (the result is meaningless then).
+PrometheusSourceOptions read_options(const YAML::Node& node, const std::string& what,
+                                     cp::Problems& problems)
 {
+    PrometheusSourceOptions options;
     if (!cp::check_mapping(node, what,
                            {"url", "timeout", "bearerTokenFile", "caFile", "insecureSkipVerify",
                             "clientCertFile", "clientKeyFile", "headers"},
                            problems)) {
-        return;
+        return options;
     }
     if (auto url = cp::required_string(node, "url", what, problems)) {
         if (auto parsed = parse_http_url(*url); !parsed) {
@@ -63,6 +65,7 @@ void read_options(const YAML::Node& node, const std::string& what, cp::Problems&
             }
         }
     }
+    return options;
 }
 
 } // namespace
@@ -115,8 +118,7 @@ SourceKind prometheus_source_kind()
         .name = "prometheus",
         .parse = [](const YAML::Node& node, const std::string& what,
                     config_parse::Problems& problems) -> std::optional<SourceFactory> {
-            PrometheusSourceOptions options;
-            read_options(node, what, problems, options);
+            PrometheusSourceOptions options = read_options(node, what, problems);
             // The whole configuration is rejected when any problem was found, here or before.
             if (!problems.empty()) {
                 return std::nullopt;

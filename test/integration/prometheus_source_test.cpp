@@ -9,6 +9,11 @@
 
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <cmath>
 
 namespace ihpa::adapter {
@@ -199,6 +204,50 @@ TEST_F(PrometheusIntegration, ConnectingToAnHttpServerOverTlsFailsClearly)
     const auto result = (*prometheus)->query("up", at(end_));
     ASSERT_FALSE(result);
     EXPECT_NE(result.error().find("TLS handshake failed"), std::string::npos) << result.error();
+}
+
+TEST_F(PrometheusIntegration, AnswersLargerThanTheBodyLimitAreErrors)
+{
+    HttpClientOptions options;
+    options.max_body_bytes = 100;
+    auto client = make_http_client(options);
+    ASSERT_TRUE(client) << client.error();
+    const auto result =
+        (*client)->send({"GET", server_->url() + "/api/v1/series?match[]=queue_depth", {}, ""});
+    ASSERT_FALSE(result) << result->status;
+    EXPECT_EQ(result.error(), "127.0.0.1:" + std::to_string(server_->port()) +
+                                  ": read failed: response body larger than 100 bytes");
+    const auto small = (*client)->send({"GET", server_->url() + "/-/ready", {}, ""});
+    ASSERT_TRUE(small) << small.error();
+    EXPECT_EQ(small->status, 200);
+}
+
+TEST(HttpClientTimeout, AServerThatNeverAnswersTimesOutTheWholeRequest)
+{
+    // A listening socket nobody accepts on: the connection completes in the kernel's backlog,
+    // the request is written, and no answer ever comes.
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(fd, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(::listen(fd, 4), 0);
+    ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length), 0);
+    const std::string port = std::to_string(ntohs(address.sin_port));
+
+    HttpClientOptions options;
+    options.timeout = std::chrono::milliseconds(300);
+    auto client = make_http_client(options);
+    ASSERT_TRUE(client) << client.error();
+    const auto started = std::chrono::steady_clock::now();
+    const auto result = (*client)->send({"GET", "http://127.0.0.1:" + port + "/", {}, ""});
+    const auto took = std::chrono::steady_clock::now() - started;
+    ::close(fd);
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error(), "127.0.0.1:" + port + ": read failed: timed out after 300 ms");
+    EXPECT_LT(took, std::chrono::seconds(5));
 }
 
 TEST_F(PrometheusIntegration, TlsVerifiesTheServerAndPresentsAClientCertificate)
