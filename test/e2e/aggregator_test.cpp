@@ -144,6 +144,10 @@ spec:
     external:
       metric: {name: demo_requests, selector: {matchLabels: {app: demo}}}
       target: {type: AverageValue, averageValue: "100"}
+  - type: External
+    external:
+      metric: {name: demo_requests_forecast, selector: {matchLabels: {app: demo}}}
+      target: {type: AverageValue, averageValue: "100"}
 )";
     const auto [apply_status, apply] = kubectl("apply -f " + manifests);
     ASSERT_EQ(apply_status, 0) << apply;
@@ -156,7 +160,10 @@ spec:
               std::string::npos);
     const auto status = nlohmann::json::parse(hpa)["status"];
     ASSERT_TRUE(status.contains("currentMetrics")) << status;
+    ASSERT_EQ(status["currentMetrics"].size(), 2U) << status;
     EXPECT_EQ(status["currentMetrics"][0]["external"]["metric"]["name"], "demo_requests");
+    // the forecast entry next to it: the controller takes the larger of the two proposals
+    EXPECT_EQ(status["currentMetrics"][1]["external"]["metric"]["name"], "demo_requests_forecast");
 }
 
 } // namespace
