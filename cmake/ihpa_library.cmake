@@ -15,6 +15,11 @@ function(ihpa_test name)
     target_compile_definitions(${name} PRIVATE
         IHPA_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
         IHPA_BINARY="$<TARGET_FILE:ihpa>")
-    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
-        PROPERTIES LABELS "${ARG_LABELS}" ENVIRONMENT "IHPA_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+    # An empty LABELS value would vanish when the properties are forwarded, shifting the
+    # ENVIRONMENT pair into the labels: only name the labels when there are some.
+    set(properties ENVIRONMENT "IHPA_SOURCE_DIR=${PROJECT_SOURCE_DIR}")
+    if(ARG_LABELS)
+        list(APPEND properties LABELS "${ARG_LABELS}")
+    endif()
+    gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST PROPERTIES ${properties})
 endfunction()
