@@ -9,6 +9,9 @@ namespace {
 /// Series nobody registered again within this long after a restart are dropped.
 constexpr std::chrono::seconds kUnusedSeriesGrace(3600);
 
+/// The fitter's threads run at this nice value: fitting yields the CPU to requests.
+constexpr int kFitterNice = 10;
+
 /// Equal apart from where they were written.
 template <typename Config>
 bool same_config(Config a, const Config& b)
@@ -219,10 +222,13 @@ void Adapter::start_loops()
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
             timings_.fit_round_seconds = seconds;
             timings_.fit_round_fitted = fitted;
+            timings_.fit_round_end = std::chrono::duration<double>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count();
             IHPA_VLOG(1, "fitter") << "refitted " << fitted << " forecasts in " << seconds << " s";
         }
         return now + options_.fit_tick;
-    }));
+    }, kFitterNice));
     if (!options_.state_dir.empty()) {
         loops_.push_back(std::make_unique<BackgroundLoop>(
             clock_, [this, first = true](auto now) mutable {
@@ -265,6 +271,8 @@ std::string Adapter::render_metrics() const
           timings_.fit_round_seconds);
     gauge("ihpa_fitter_round_fitted", "Models refitted by that round.",
           static_cast<double>(timings_.fit_round_fitted.load()));
+    gauge("ihpa_fitter_round_end_timestamp_seconds", "When that round ended.",
+          timings_.fit_round_end);
     gauge("ihpa_snapshot_write_seconds", "Duration of the last history snapshot write.",
           timings_.snapshot_write_seconds);
     gauge("ihpa_snapshot_bytes", "Size of the last history snapshot written.",

@@ -89,6 +89,7 @@ private:
     struct Timings {
         std::atomic<double> fit_round_seconds{0.0};
         std::atomic<std::size_t> fit_round_fitted{0};
+        std::atomic<double> fit_round_end{0.0};
         std::atomic<double> snapshot_write_seconds{0.0};
         std::atomic<std::size_t> snapshot_bytes{0};
         std::atomic<double> snapshot_load_seconds{0.0};

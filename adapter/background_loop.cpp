@@ -1,9 +1,13 @@
 #include "adapter/background_loop.hpp"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 namespace ihpa::adapter {
 
-BackgroundLoop::BackgroundLoop(const Clock& clock, Step step)
-    : clock_(clock), step_(std::move(step)), thread_([this] { run(); })
+BackgroundLoop::BackgroundLoop(const Clock& clock, Step step, int nice)
+    : clock_(clock), step_(std::move(step)), thread_([this, nice] { run(nice); })
 {
 }
 
@@ -24,8 +28,12 @@ void BackgroundLoop::stop()
     }
 }
 
-void BackgroundLoop::run()
+void BackgroundLoop::run(int nice)
 {
+    if (nice > 0) {
+        // best effort: without the permission the loop simply runs at normal priority
+        (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), nice);
+    }
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         lock.unlock();

@@ -19,8 +19,10 @@ public:
     using Step = std::function<std::chrono::system_clock::time_point(
         std::chrono::system_clock::time_point now)>;
 
-    /// Starts the thread at once; `clock` must outlive the loop.
-    BackgroundLoop(const Clock& clock, Step step);
+    /// Starts the thread at once; `clock` must outlive the loop. A positive `nice` lowers the
+    /// thread's scheduling priority (Linux per-thread nice value; threads it creates inherit
+    /// it), so CPU-heavy background work yields to the request path.
+    BackgroundLoop(const Clock& clock, Step step, int nice = 0);
     /// Stops and joins.
     ~BackgroundLoop();
     BackgroundLoop(const BackgroundLoop&) = delete;
@@ -30,7 +32,7 @@ public:
     void stop();
 
 private:
-    void run();
+    void run(int nice);
 
     const Clock& clock_;
     Step step_;

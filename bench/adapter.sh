@@ -5,7 +5,8 @@
 # offset, so they differ and all have a full 14-day history the moment the server starts
 # (backfill). It measures:
 #   backfill      time from start until the first fitter round begins (all history loaded)
-#   refit cycle   duration of a fitter round that refits all N models (ihpa_fitter_round_seconds)
+#   refit cycle   duration of a fitter round that refits all N models (ihpa_fitter_round_seconds),
+#                 the first one (right after start) and the next one (refit seconds later)
 #   RSS           resident memory after the first full round (VmRSS) and its peak (VmHWM)
 #   p50/p99       wrk -t1 -c16 on one forecast, idle and during a full refit round
 #   snapshot      write time and size (ihpa_snapshot_write_seconds), load time at a restart
@@ -81,9 +82,10 @@ start_ihpa() {
     done
     die "ihpa did not start"
 }
-wait_full_round() { # waits until a fitter round refitted every model; echoes its duration
+wait_full_round() { # waits until a round ending after $1 refitted every model; echoes its duration
     for _ in $(seq 3000); do
-        if [[ $(metric ihpa_fitter_round_fitted | cut -d. -f1) == "$series" ]]; then
+        if [[ $(metric ihpa_fitter_round_fitted | cut -d. -f1) == "$series" &&
+            $(echo "$(metric ihpa_fitter_round_end_timestamp_seconds) > $1" | bc) == 1 ]]; then
             metric ihpa_fitter_round_seconds
             return
         fi
@@ -102,7 +104,7 @@ latency() { # wrk p50 and p99 in ms against one forecast
 say "config with $series forecasts written; starting ihpa"
 t0=$(date +%s.%N)
 start_ihpa
-first_round=$(wait_full_round)
+first_round=$(wait_full_round 0)
 t1=$(date +%s.%N)
 say "first full round: ${first_round}s"
 rss_after=$(rss VmRSS)
@@ -115,7 +117,7 @@ wait_s=$(echo "$round_start - $now + 2" | bc)
 [[ ${wait_s:0:1} != "-" ]] && sleep "$wait_s"
 read -r busy_p50 busy_p99 busy_rps <<<"$(latency)"
 say "during refit: p50 $busy_p50 p99 $busy_p99"
-cycle=$(wait_full_round)
+cycle=$(wait_full_round "$t1")
 rss_peak=$(rss VmHWM)
 kill -TERM "$pid"
 wait "$pid" || true
