@@ -1,5 +1,7 @@
 #include "apiserver/url.hpp"
 
+#include <cctype>
+
 namespace ihpa::apiserver {
 namespace {
 
@@ -40,6 +42,24 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
             out += ' ';
         } else {
             out += c;
+        }
+    }
+    return out;
+}
+
+std::string percent_encode(std::string_view text)
+{
+    static constexpr char kHex[] = "0123456789ABCDEF";
+    std::string out;
+    out.reserve(text.size() * 3);
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (std::isalnum(byte) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
+            out += c;
+        } else {
+            out += '%';
+            out += kHex[byte >> 4];
+            out += kHex[byte & 0x0F];
         }
     }
     return out;

@@ -10,4 +10,8 @@ namespace ihpa::apiserver {
 /// nullopt when an escape is malformed or truncated.
 [[nodiscard]] std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
+/// Percent-encodes `text` for a URL query name or value: RFC 3986 unreserved characters
+/// (letters, digits, `-`, `_`, `.`, `~`) stay, every other byte becomes %XX (upper-case hex).
+[[nodiscard]] std::string percent_encode(std::string_view text);
+
 } // namespace ihpa::apiserver

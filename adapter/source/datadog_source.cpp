@@ -1,6 +1,7 @@
 #include "adapter/source/datadog_source.hpp"
 
 #include "adapter/source/datadog_query.hpp"
+#include "apiserver/url.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -17,24 +18,6 @@ using TimePoint = std::chrono::system_clock::time_point;
 
 /// The pause after an exhausted rate limit whose answer says nothing about its reset.
 constexpr std::chrono::seconds kDefaultPause{60};
-
-/// Percent-encodes `text` as a URL query value (RFC 3986 unreserved characters stay).
-std::string url_encode(std::string_view text)
-{
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (std::isalnum(byte) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += c;
-        } else {
-            out += '%';
-            out += kHex[byte >> 4];
-            out += kHex[byte & 0x0F];
-        }
-    }
-    return out;
-}
 
 long long epoch_seconds(TimePoint time)
 {
@@ -115,7 +98,7 @@ DatadogSource::fetch(const std::string& query, TimePoint from, TimePoint to)
     HttpRequest request;
     request.url = "https://api." + options_.site + "/api/v1/query?from=" +
                   std::to_string(epoch_seconds(from)) + "&to=" + std::to_string(epoch_seconds(to)) +
-                  "&query=" + url_encode(query);
+                  "&query=" + apiserver::percent_encode(query);
     request.headers = {{"DD-API-KEY", options_.api_key},
                        {"DD-APPLICATION-KEY", options_.app_key},
                        {"Accept", "application/json"}};

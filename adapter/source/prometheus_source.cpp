@@ -2,6 +2,7 @@
 
 #include "adapter/source/prometheus_response.hpp"
 #include "apiserver/log.hpp"
+#include "apiserver/url.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -13,25 +14,6 @@ namespace ihpa::adapter {
 namespace {
 
 using std::chrono::system_clock;
-
-/// RFC 3986 percent-encoding of everything but unreserved characters (query values).
-std::string percent_encode(std::string_view text)
-{
-    static constexpr char kHex[] = "0123456789ABCDEF";
-    std::string out;
-    out.reserve(text.size() * 3);
-    for (const char c : text) {
-        const auto byte = static_cast<unsigned char>(c);
-        if (std::isalnum(byte) != 0 || c == '-' || c == '_' || c == '.' || c == '~') {
-            out += c;
-        } else {
-            out += '%';
-            out += kHex[byte >> 4];
-            out += kHex[byte & 0x0F];
-        }
-    }
-    return out;
-}
 
 /// Unix seconds with millisecond precision, as Prometheus accepts them ("1700000000.250").
 std::string unix_time(system_clock::time_point time)
@@ -118,7 +100,8 @@ PrometheusSource::get(const char* path, const std::vector<std::pair<std::string,
     request.url = base_url_ + path;
     char separator = '?';
     for (const auto& [name, value] : params) {
-        request.url += separator + percent_encode(name) + "=" + percent_encode(value);
+        request.url +=
+            separator + apiserver::percent_encode(name) + "=" + apiserver::percent_encode(value);
         separator = '&';
     }
     request.headers = options_.headers;
