@@ -12,8 +12,10 @@
 #   snapshot      write time and size (ihpa_snapshot_write_seconds), load time at a restart
 # and prints a Markdown table.
 #
-# Usage: bench/adapter.sh [--series 10000] [--wrk-duration 20s] [--refit 180s] [--ihpa PATH]
+# Usage: bench/adapter.sh [--series 10000] [--wrk-duration 20s] [--refit 180s] [--pin] [--ihpa PATH]
 #   --refit  the forecasts' refitInterval: the second round starts this long after the first
+#   --pin    ihpa on CPU 0 only (I/O and fitter threads), wrk on CPU 1: the load generator no
+#            longer competes with the server, at the price of a refit cycle on one core
 # Needs wrk, curl and bc (scripts/install-deps.sh installs them). Takes about ten minutes.
 set -euo pipefail
 
@@ -21,14 +23,16 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 series=10000
 wrk_duration=20
 refit=180 # seconds between refits of a model; long enough for a full round to finish first
+pin=0
 ihpa=""
 while [[ $# -gt 0 ]]; do
     case $1 in
     --series) series=${2:?--series needs a value}; shift 2 ;;
     --wrk-duration) wrk_duration=${2%s}; shift 2 ;;
     --refit) refit=${2%s}; shift 2 ;;
+    --pin) pin=1; shift ;;
     --ihpa) ihpa=${2:?--ihpa needs a value}; shift 2 ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "adapter.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -69,8 +73,13 @@ cp "$root/examples/demo-trace.csv" "$work/trace.csv"
 metric() { # metric NAME: the value of an unlabelled gauge from /metrics
     curl -sk "https://127.0.0.1:$port/metrics" | awk -v n="$1" '$1 == n {print $2}'
 }
+server_cpu=() load_cpu=()
+if ((pin)); then
+    command -v taskset >/dev/null || die "--pin needs taskset (util-linux)"
+    server_cpu=(taskset -c 0) load_cpu=(taskset -c 1)
+fi
 start_ihpa() {
-    "$ihpa" serve --config "$work/ihpa.yaml" --state-dir "$work/state" --secure-port 0 \
+    "${server_cpu[@]}" "$ihpa" serve --config "$work/ihpa.yaml" --state-dir "$work/state" --secure-port 0 \
         --bind-address 127.0.0.1 --fit-workers 2 --threads 2 --snapshot-interval 3600 \
         >"$work/serve.log" 2>&1 &
     pid=$!
@@ -95,7 +104,7 @@ wait_full_round() { # waits until a round ending after $1 refitted every model; 
 }
 rss() { awk -v k="$1:" '$1 == k {printf "%.0f", $2 / 1024}' "/proc/$pid/status"; }
 latency() { # wrk p50 and p99 in ms against one forecast
-    wrk -t1 -c16 -d"${wrk_duration}s" --latency \
+    "${load_cpu[@]}" wrk -t1 -c16 -d"${wrk_duration}s" --latency \
         "https://127.0.0.1:$port/apis/external.metrics.k8s.io/v1beta1/namespaces/default/bench_00001" |
         awk '$1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2} $1 == "Requests/sec:" {rps = $2}
              END {print p50, p99, rps}'

@@ -10,28 +10,32 @@
 # It prints a Markdown table: req/s of each, ratio ihpa/nginx, p50/p99 of each. With --runs N
 # every cell is the median over N runs (the per-run figures are printed too).
 #
-# Usage: bench/serve.sh [--duration 10s] [--runs 1] [--threads 2] [--ihpa PATH]
+# Usage: bench/serve.sh [--duration 10s] [--runs 1] [--threads 2] [--pin] [--ihpa PATH]
 #   --duration  wrk duration of each measurement (default 10s)
 #   --runs      repetitions of the whole set; the table shows the median (default 1)
 #   --threads   ihpa --threads and nginx worker_processes (default 2)
+#   --pin       both servers on CPU 0 and wrk on CPU 1 (use with --threads 1): the load
+#               generator no longer competes with the server measured
 #   --ihpa      ihpa binary to measure; default: build it in Release into build-release/
 # Needs wrk, nginx (nginx-light), openssl and curl (scripts/install-deps.sh installs them).
-# wrk, nginx and ihpa share the machine's cores (no pinning): the figures compare the two servers
-# under the same load generator, they are not absolute capacities.
+# Without --pin, wrk, nginx and ihpa share the machine's cores: the figures compare the two
+# servers under the same load generator, they are not absolute capacities.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 duration=10s
 runs=1
 threads=2
+pin=0
 ihpa=""
 while [[ $# -gt 0 ]]; do
     case $1 in
     --duration) duration=${2:?--duration needs a value}; shift 2 ;;
     --runs) runs=${2:?--runs needs a value}; shift 2 ;;
     --threads) threads=${2:?--threads needs a value}; shift 2 ;;
+    --pin) pin=1; shift ;;
     --ihpa) ihpa=${2:?--ihpa needs a value}; shift 2 ;;
-    -h | --help) sed -n '2,21p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "serve.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -47,6 +51,12 @@ for tool in wrk nginx openssl curl; do
 done
 if ((${#missing[@]} > 0)); then
     die "missing ${missing[*]}; run scripts/install-deps.sh (or apt-get install wrk nginx-light openssl curl)"
+fi
+
+server_cpu=() load_cpu=()
+if ((pin)); then
+    command -v taskset >/dev/null 2>&1 || die "--pin needs taskset (util-linux)"
+    server_cpu=(taskset -c 0) load_cpu=(taskset -c 1)
 fi
 
 # --- 2. The ihpa binary ---------------------------------------------------------------------------
@@ -98,7 +108,7 @@ free_port() {
 # --- 4. ihpa --------------------------------------------------------------------------------------
 metric_path=/apis/external.metrics.k8s.io/v1beta1/namespaces/default/demo_requests
 ihpa_port=$(free_port) || die "no free port"
-"$ihpa" serve --bind-address 127.0.0.1 --secure-port "$ihpa_port" --tls-cert-file "$cert" \
+"${server_cpu[@]}" "$ihpa" serve --bind-address 127.0.0.1 --secure-port "$ihpa_port" --tls-cert-file "$cert" \
     --tls-private-key-file "$key" --threads "$threads" 2>"$tmp/ihpa.log" &
 ihpa_pid=$!
 for _ in $(seq 100); do
@@ -168,7 +178,7 @@ http {
     }
 }
 EOF
-nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/logs/error.log" 2>"$tmp/nginx.stderr" &
+"${server_cpu[@]}" nginx -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/logs/error.log" 2>"$tmp/nginx.stderr" &
 nginx_pid=$!
 nginx_url=https://127.0.0.1:$nginx_port$metric_path
 for _ in $(seq 100); do
@@ -205,7 +215,7 @@ wrk_run() {
     local label=$1 url=$2 conns=$3 dur=$4 out
     shift 4
     out=$tmp/wrk-$label.txt
-    wrk -t2 -c"$conns" -d"$dur" --latency "$@" "$url" >"$out" 2>&1 || {
+    "${load_cpu[@]}" wrk -t2 -c"$conns" -d"$dur" --latency "$@" "$url" >"$out" 2>&1 || {
         cat "$out" >&2
         die "wrk failed ($label)"
     }
@@ -255,8 +265,10 @@ done
 # --- 7. The table (medians over the runs) ------------------------------------------------------------
 cores=$(nproc)
 echo
+placement="wrk, ihpa and nginx share the same $cores cores."
+((pin)) && placement="ihpa and nginx pinned to CPU 0, wrk to CPU 1."
 echo "wrk -t2 -d$duration --latency, $runs run(s) (median shown), ihpa --threads $threads vs nginx" \
-    "worker_processes $threads; wrk, ihpa and nginx share the same $cores cores."
+    "worker_processes $threads; $placement"
 echo "Body $body_bytes bytes; response header+body bytes: ihpa $ihpa_sizes, nginx $nginx_sizes."
 echo
 echo "| scenario | connections | ihpa req/s | nginx req/s | ihpa/nginx | ihpa p50 ms | ihpa p99 ms | nginx p50 ms | nginx p99 ms | errors ihpa/nginx |"
