@@ -1,5 +1,7 @@
 #include "adapter/source/datadog_source_kind.hpp"
 
+#include "test/fakes/source_kind_harness.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -7,33 +9,17 @@
 namespace ihpa::adapter {
 namespace {
 
-const std::string kOrigin = "c.yaml";
-
-struct Parsed {
-    std::optional<SourceFactory> factory;
-    std::vector<std::string> problems;
-};
+using Parsed = test::ParsedKind;
 
 /// Parses the `datadog:` block of `yaml` the way the configuration loader does.
 Parsed parse(const std::string& yaml)
 {
-    config_parse::Problems problems(kOrigin);
-    const YAML::Node root = YAML::Load(yaml);
-    auto factory = datadog_source_kind().parse(root["datadog"], "source dd.datadog", problems);
-    return {std::move(factory), problems.take()};
+    return test::parse_kind(datadog_source_kind(), yaml, "datadog", "source dd.datadog");
 }
 
 std::expected<std::shared_ptr<MetricSource>, std::string> build(const SourceFactory& factory)
 {
-    const FileResolver resolve = [](const std::string& name)
-        -> std::expected<std::string, std::string> {
-        if (name == "dd-api.key" || name == "dd-app.key") {
-            return "0123456789abcdef\n";
-        }
-        return std::unexpected("cannot read " + name);
-    };
-    const SystemClock clock;
-    return factory(SourceContext{resolve, clock});
+    return test::build_source(factory, {{"dd-api.key", "0123456789abcdef\n"}, {"dd-app.key", "0123456789abcdef\n"}});
 }
 
 TEST(DatadogSourceKind, AcceptsKeysFromFilesOrEnvironment)

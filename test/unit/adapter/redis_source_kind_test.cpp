@@ -1,5 +1,7 @@
 #include "adapter/source/redis_source_kind.hpp"
 
+#include "test/fakes/source_kind_harness.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -7,36 +9,17 @@
 namespace ihpa::adapter {
 namespace {
 
-const std::string kOrigin = "c.yaml";
-
-struct Parsed {
-    std::optional<SourceFactory> factory;
-    std::vector<std::string> problems;
-};
+using Parsed = test::ParsedKind;
 
 /// Parses the `redis:` block of `yaml` the way the configuration loader does.
 Parsed parse(const std::string& yaml)
 {
-    config_parse::Problems problems(kOrigin);
-    const YAML::Node root = YAML::Load(yaml);
-    auto factory = redis_source_kind().parse(root["redis"], "source q.redis", problems);
-    return {std::move(factory), problems.take()};
+    return test::parse_kind(redis_source_kind(), yaml, "redis", "source q.redis");
 }
 
 std::expected<std::shared_ptr<MetricSource>, std::string> build(const SourceFactory& factory)
 {
-    const FileResolver resolve = [](const std::string& name)
-        -> std::expected<std::string, std::string> {
-        if (name == "redis.pw") {
-            return "s3cret\n";
-        }
-        if (name == "empty.pw") {
-            return " \n";
-        }
-        return std::unexpected("cannot read " + name);
-    };
-    const SystemClock clock;
-    return factory(SourceContext{resolve, clock});
+    return test::build_source(factory, {{"redis.pw", "s3cret\n"}, {"empty.pw", " \n"}});
 }
 
 TEST(RedisSourceKind, AcceptsTcpAndUnixSocketOptions)
