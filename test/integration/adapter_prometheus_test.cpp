@@ -15,36 +15,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-/// The value of the first sample of `family` whose line contains `labels`, from /metrics.
-std::optional<double> metric_value(int port, const std::string& family, const std::string& labels)
-{
-    const auto response = https_get(port, "/metrics", {}, Certificates::get().client());
-    if (!response || response->status != 200) {
-        return std::nullopt;
-    }
-    std::istringstream lines(response->body);
-    for (std::string line; std::getline(lines, line);) {
-        if (line.rfind(family + "{", 0) == 0 && line.find(labels) != std::string::npos) {
-            return std::stod(line.substr(line.rfind(' ') + 1));
-        }
-    }
-    return std::nullopt;
-}
-
-/// Polls /metrics until the sample satisfies `condition` (observing the server's own clock).
-bool eventually(int port, const std::string& family, const std::string& labels,
-                const std::function<bool(double)>& condition)
-{
-    const auto until = std::chrono::steady_clock::now() + 30s;
-    while (std::chrono::steady_clock::now() < until) {
-        if (const auto value = metric_value(port, family, labels); value && condition(*value)) {
-            return true;
-        }
-        std::this_thread::sleep_for(100ms);
-    }
-    return false;
-}
-
 /// `requests_total{service="web"}` every minute over [from, to] (unix seconds), value = minute
 /// index modulo 97, so every point is recognisable.
 PrometheusSeries history(std::int64_t from, std::int64_t to)

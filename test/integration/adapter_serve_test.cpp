@@ -20,37 +20,6 @@ using namespace std::chrono_literals;
 
 constexpr const char* kMetricsBase = "/apis/external.metrics.k8s.io/v1beta1/namespaces/default/";
 
-/// The value of the first sample of `family` whose labels contain `labels`, from /metrics.
-std::optional<double> metric_value(int port, const std::string& family, const std::string& labels)
-{
-    const auto response = https_get(port, "/metrics", {}, Certificates::get().client());
-    if (!response || response->status != 200) {
-        return std::nullopt;
-    }
-    std::istringstream lines(response->body);
-    for (std::string line; std::getline(lines, line);) {
-        if (line.rfind(family + "{", 0) == 0 && line.find(labels) != std::string::npos) {
-            return std::stod(line.substr(line.rfind(' ') + 1));
-        }
-    }
-    return std::nullopt;
-}
-
-/// Polls /metrics until `family{...labels...}` satisfies `condition`, for at most `deadline`.
-/// The server's state changes on its own clock; this only observes it.
-bool eventually(int port, const std::string& family, const std::string& labels,
-                const std::function<bool(double)>& condition, std::chrono::seconds deadline = 30s)
-{
-    const auto until = std::chrono::steady_clock::now() + deadline;
-    while (std::chrono::steady_clock::now() < until) {
-        if (const auto value = metric_value(port, family, labels); value && condition(*value)) {
-            return true;
-        }
-        std::this_thread::sleep_for(100ms); // polling interval of an observation, not a sync
-    }
-    return false;
-}
-
 std::optional<nlohmann::json> get_metric(int port, const std::string& name, int* status = nullptr)
 {
     const auto response =

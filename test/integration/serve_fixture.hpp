@@ -6,6 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <chrono>
+#include <thread>
+#include <sstream>
+#include <optional>
+#include <functional>
 #include <string>
 
 namespace ihpa::test {
@@ -68,6 +73,37 @@ inline std::vector<std::string> hpa_controller_headers()
     return {"X-Remote-User: system:serviceaccount:kube-system:horizontal-pod-autoscaler",
             "X-Remote-Group: system:serviceaccounts", "X-Remote-Group: system:serviceaccounts:kube-system",
             "X-Remote-Group: system:authenticated", "Accept: application/vnd.kubernetes.protobuf, */*"};
+}
+
+/// The value of the first sample of `family` whose labels contain `labels`, from /metrics.
+inline std::optional<double> metric_value(int port, const std::string& family, const std::string& labels)
+{
+    const auto response = https_get(port, "/metrics", {}, Certificates::get().client());
+    if (!response || response->status != 200) {
+        return std::nullopt;
+    }
+    std::istringstream lines(response->body);
+    for (std::string line; std::getline(lines, line);) {
+        if (line.rfind(family + "{", 0) == 0 && line.find(labels) != std::string::npos) {
+            return std::stod(line.substr(line.rfind(' ') + 1));
+        }
+    }
+    return std::nullopt;
+}
+
+/// Polls /metrics until `family{...labels...}` satisfies `condition`, for at most `deadline`.
+/// The server's state changes on its own clock; this only observes it.
+inline bool eventually(int port, const std::string& family, const std::string& labels,
+                const std::function<bool(double)>& condition, std::chrono::seconds deadline = std::chrono::seconds(30))
+{
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    while (std::chrono::steady_clock::now() < until) {
+        if (const auto value = metric_value(port, family, labels); value && condition(*value)) {
+            return true;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100)); // polling interval of an observation, not a sync
+    }
+    return false;
 }
 
 inline constexpr const char* kDemoPath =
