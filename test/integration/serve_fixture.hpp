@@ -5,13 +5,13 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <chrono>
-#include <thread>
-#include <sstream>
-#include <optional>
+#include <cstdlib>
 #include <functional>
+#include <optional>
+#include <sstream>
 #include <string>
+#include <thread>
 
 namespace ihpa::test {
 
