@@ -9,9 +9,6 @@ namespace {
 /// Series nobody registered again within this long after a restart are dropped.
 constexpr std::chrono::seconds kUnusedSeriesGrace(3600);
 
-/// The fitter's threads run at this nice value: fitting yields the CPU to requests.
-constexpr int kFitterNice = 10;
-
 /// Equal apart from where they were written.
 template <typename Config>
 bool same_config(Config a, const Config& b)
@@ -43,7 +40,7 @@ Adapter::Adapter(const Clock& clock, AdapterOptions options)
 
 Adapter::~Adapter()
 {
-    loops_.clear();
+    stop_loops();
 }
 
 std::expected<SnapshotLoad, std::string> Adapter::load_snapshot()
@@ -100,7 +97,7 @@ std::expected<void, std::string> Adapter::apply(const AdapterConfig& config,
             config.external_rules, series_sources, config.external_rules_options, clock_);
     }
     const bool was_running = running_;
-    loops_.clear();
+    stop_loops();
     running_ = false;
 
     registry_.set_pollers(pollers);
@@ -170,9 +167,16 @@ void Adapter::start()
     start_loops();
 }
 
+void Adapter::stop_loops()
+{
+    loops_stop_.request_stop(); // a fitter round under way ends after the fits in flight
+    loops_.clear();
+}
+
 void Adapter::start_loops()
 {
     running_ = true;
+    loops_stop_ = std::stop_source{};
     const auto pollers = registry_.pollers();
     // The fitter waits for every poller's first round (which backfills), so it does not fit
     // half-loaded histories and every model is fitted in one round.
@@ -211,12 +215,14 @@ void Adapter::start_loops()
                 return now + interval;
             }));
     }
-    loops_.push_back(std::make_unique<BackgroundLoop>(clock_, [this, first_rounds_left](auto now) {
+    loops_.push_back(std::make_unique<BackgroundLoop>(clock_, [this, first_rounds_left,
+                                                               stop = loops_stop_.get_token()](
+                                                                  auto now) {
         if (*first_rounds_left > 0) {
             return now + std::chrono::milliseconds(100);
         }
         const auto start = std::chrono::steady_clock::now();
-        const auto fitted = fitter_.run_once(now);
+        const auto fitted = fitter_.run_once(now, stop);
         if (fitted > 0) {
             const double seconds =
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -228,7 +234,7 @@ void Adapter::start_loops()
             IHPA_VLOG(1, "fitter") << "refitted " << fitted << " forecasts in " << seconds << " s";
         }
         return now + options_.fit_tick;
-    }, kFitterNice));
+    }, BackgroundLoop::Priority::Idle));
     if (!options_.state_dir.empty()) {
         loops_.push_back(std::make_unique<BackgroundLoop>(
             clock_, [this, first = true](auto now) mutable {
@@ -248,7 +254,7 @@ void Adapter::stop()
 {
     {
         const std::lock_guard lock(apply_mutex_);
-        loops_.clear();
+        stop_loops();
         running_ = false;
     }
     if (auto written = save_snapshot(); !written) {

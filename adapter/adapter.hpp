@@ -11,13 +11,14 @@
 #include "adapter/history/snapshot.hpp"
 #include "adapter/source/external_rules_provider.hpp"
 
+#include <atomic>
 #include <chrono>
 #include <expected>
-#include <atomic>
 #include <filesystem>
 #include <map>
-#include <mutex>
 #include <memory>
+#include <mutex>
+#include <stop_token>
 #include <string>
 #include <vector>
 
@@ -84,6 +85,8 @@ private:
     };
 
     void start_loops();
+    /// Stops and joins the loops, ending a fitter round early.
+    void stop_loops();
 
     /// Figures of the background work for `/metrics`.
     struct Timings {
@@ -106,6 +109,7 @@ private:
     Applied applied_;
     bool running_ = false;
     Timings timings_;
+    std::stop_source loops_stop_; ///< asks the running loops' long steps to end early
     std::vector<std::unique_ptr<BackgroundLoop>> loops_;
 };
 

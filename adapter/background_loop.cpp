@@ -1,13 +1,11 @@
 #include "adapter/background_loop.hpp"
 
-#include <sys/resource.h>
-#include <sys/syscall.h>
-#include <unistd.h>
+#include <sched.h>
 
 namespace ihpa::adapter {
 
-BackgroundLoop::BackgroundLoop(const Clock& clock, Step step, int nice)
-    : clock_(clock), step_(std::move(step)), thread_([this, nice] { run(nice); })
+BackgroundLoop::BackgroundLoop(const Clock& clock, Step step, Priority priority)
+    : clock_(clock), step_(std::move(step)), thread_([this, priority] { run(priority); })
 {
 }
 
@@ -28,11 +26,13 @@ void BackgroundLoop::stop()
     }
 }
 
-void BackgroundLoop::run(int nice)
+void BackgroundLoop::run(Priority priority)
 {
-    if (nice > 0) {
-        // best effort: without the permission the loop simply runs at normal priority
-        (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::syscall(SYS_gettid)), nice);
+    if (priority == Priority::Idle) {
+        // Lowering one's own policy needs no privilege; should it fail anyway, the loop simply
+        // runs at normal priority. Pid 0 is the calling thread.
+        const sched_param param{};
+        (void)::sched_setscheduler(0, SCHED_IDLE, &param);
     }
     std::unique_lock lock(mutex_);
     while (!stopping_) {

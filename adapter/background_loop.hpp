@@ -19,10 +19,18 @@ public:
     using Step = std::function<std::chrono::system_clock::time_point(
         std::chrono::system_clock::time_point now)>;
 
-    /// Starts the thread at once; `clock` must outlive the loop. A positive `nice` lowers the
-    /// thread's scheduling priority (Linux per-thread nice value; threads it creates inherit
-    /// it), so CPU-heavy background work yields to the request path.
-    BackgroundLoop(const Clock& clock, Step step, int nice = 0);
+    /// How the loop's thread is scheduled.
+    enum class Priority {
+        Normal, ///< like the request path
+        /// Linux SCHED_IDLE (threads it creates inherit it): the thread runs only when no
+        /// normal thread of the process wants the CPU, and a request thread that wakes takes
+        /// the CPU from it at once instead of waiting for its time slice to end. For CPU-heavy
+        /// background work (fitting).
+        Idle,
+    };
+
+    /// Starts the thread at once; `clock` must outlive the loop.
+    BackgroundLoop(const Clock& clock, Step step, Priority priority = Priority::Normal);
     /// Stops and joins.
     ~BackgroundLoop();
     BackgroundLoop(const BackgroundLoop&) = delete;
@@ -32,7 +40,7 @@ public:
     void stop();
 
 private:
-    void run(int nice);
+    void run(Priority priority);
 
     const Clock& clock_;
     Step step_;

@@ -14,8 +14,9 @@
 #
 # Usage: bench/adapter.sh [--series 10000] [--wrk-duration 20s] [--refit 180s] [--pin] [--ihpa PATH]
 #   --refit  the forecasts' refitInterval: the second round starts this long after the first
-#   --pin    ihpa on CPU 0 only (I/O and fitter threads), wrk on CPU 1: the load generator no
-#            longer competes with the server, at the price of a refit cycle on one core
+#   --pin    while wrk runs, every ihpa thread (one I/O thread, --threads 1, and the fitters) is
+#            moved to CPU 0 and wrk runs on CPU 1, so the load generator never competes with the
+#            server for a core; the refit rounds outside the wrk windows keep both cores
 # Needs wrk, curl and bc (scripts/install-deps.sh installs them). Takes about ten minutes.
 set -euo pipefail
 
@@ -32,7 +33,7 @@ while [[ $# -gt 0 ]]; do
     --refit) refit=${2%s}; shift 2 ;;
     --pin) pin=1; shift ;;
     --ihpa) ihpa=${2:?--ihpa needs a value}; shift 2 ;;
-    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "adapter.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -73,14 +74,18 @@ cp "$root/examples/demo-trace.csv" "$work/trace.csv"
 metric() { # metric NAME: the value of an unlabelled gauge from /metrics
     curl -sk "https://127.0.0.1:$port/metrics" | awk -v n="$1" '$1 == n {print $2}'
 }
-server_cpu=() load_cpu=()
+load_cpu=() io_threads=2
 if ((pin)); then
     command -v taskset >/dev/null || die "--pin needs taskset (util-linux)"
-    server_cpu=(taskset -c 0) load_cpu=(taskset -c 1)
+    load_cpu=(taskset -c 1) io_threads=1
 fi
+server_on() { # server_on CPUS: moves every ihpa thread onto CPUS (with --pin only)
+    ((pin)) && taskset -a -p -c "$1" "$pid" >/dev/null
+    return 0
+}
 start_ihpa() {
-    "${server_cpu[@]}" "$ihpa" serve --config "$work/ihpa.yaml" --state-dir "$work/state" --secure-port 0 \
-        --bind-address 127.0.0.1 --fit-workers 2 --threads 2 --snapshot-interval 3600 \
+    "$ihpa" serve --config "$work/ihpa.yaml" --state-dir "$work/state" --secure-port 0 \
+        --bind-address 127.0.0.1 --fit-workers 2 --threads "$io_threads" --snapshot-interval 3600 \
         >"$work/serve.log" 2>&1 &
     pid=$!
     for _ in $(seq 600); do
@@ -104,10 +109,12 @@ wait_full_round() { # waits until a round ending after $1 refitted every model; 
 }
 rss() { awk -v k="$1:" '$1 == k {printf "%.0f", $2 / 1024}' "/proc/$pid/status"; }
 latency() { # wrk p50 and p99 in ms against one forecast
+    server_on 0
     "${load_cpu[@]}" wrk -t1 -c16 -d"${wrk_duration}s" --latency \
         "https://127.0.0.1:$port/apis/external.metrics.k8s.io/v1beta1/namespaces/default/bench_00001" |
         awk '$1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2} $1 == "Requests/sec:" {rps = $2}
              END {print p50, p99, rps}'
+    server_on 0-1
 }
 
 say "config with $series forecasts written; starting ihpa"
@@ -144,6 +151,11 @@ printf '| series × history | %d × 14 d at 1 min (%d points) | 10,000 × 14 d |
 printf '| start until the first fitter round (backfill) | %.1f s | |\n' "$(echo "$t1 - $t0 - $first_round" | bc)"
 printf '| full refit cycle, auto, 2 workers (first / second round) | %.1f s / %.1f s | <= 60 s |\n' "$first_round" "$cycle"
 printf '| RSS after the first round / peak | %s MiB / %s MiB | <= 1024 MiB |\n' "$rss_after" "$rss_peak"
+if ((pin)); then
+    echo "| server while wrk runs | --threads 1, all threads on CPU 0, wrk on CPU 1 | |"
+else
+    echo "| server while wrk runs | --threads 2, wrk and ihpa share both cores | |"
+fi
 printf '| request p50 / p99 idle (wrk -t1 -c16, %s req/s) | %s / %s | |\n' "$idle_rps" "$idle_p50" "$idle_p99"
 printf '| request p50 / p99 during a refit round (%s req/s) | %s / %s | p99 <= 2 ms |\n' "$busy_rps" "$busy_p50" "$busy_p99"
 printf '| snapshot size | %.0f MiB | |\n' "$(echo "$snapshot_bytes / 1048576" | bc -l)"

@@ -12,7 +12,7 @@ Fitter::Fitter(const ForecastRegistry& registry, unsigned workers)
 {
 }
 
-std::size_t Fitter::run_once(std::chrono::system_clock::time_point now)
+std::size_t Fitter::run_once(std::chrono::system_clock::time_point now, std::stop_token stop)
 {
     std::vector<std::shared_ptr<ForecastState>> due;
     const auto forecasts = registry_.forecasts();
@@ -24,7 +24,7 @@ std::size_t Fitter::run_once(std::chrono::system_clock::time_point now)
     std::atomic<std::size_t> next{0};
     std::atomic<std::size_t> fitted{0};
     const auto work = [&] {
-        for (std::size_t i = next++; i < due.size(); i = next++) {
+        for (std::size_t i = next++; i < due.size() && !stop.stop_requested(); i = next++) {
             fitted += due[i]->refit(now) ? 1 : 0;
         }
     };
@@ -36,6 +36,9 @@ std::size_t Fitter::run_once(std::chrono::system_clock::time_point now)
         for (std::size_t t = 0; t < threads; ++t) {
             pool.emplace_back(work);
         }
+    }
+    if (stop.stop_requested()) {
+        return fitted;
     }
     for (const auto& forecast : forecasts) {
         forecast->score(now);

@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <stop_token>
 
 namespace ihpa::adapter {
 
@@ -15,8 +16,10 @@ public:
     /// `registry` must outlive the fitter; `workers` >= 1.
     Fitter(const ForecastRegistry& registry, unsigned workers);
 
-    /// One round at `now`; returns how many forecasts were refitted successfully.
-    std::size_t run_once(std::chrono::system_clock::time_point now);
+    /// One round at `now`; returns how many forecasts were refitted successfully. Once `stop`
+    /// is requested the round ends after the fits under way (each a few milliseconds), without
+    /// scoring: a shutdown never waits for a whole round of thousands of fits.
+    std::size_t run_once(std::chrono::system_clock::time_point now, std::stop_token stop = {});
 
 private:
     const ForecastRegistry& registry_;

@@ -137,6 +137,23 @@ TEST_F(ForecastingFixture, StaleDataFallsBackToTheLatestValueAndThenTo503)
     EXPECT_EQ(state_of("f"), ServingState::Forecast);
 }
 
+TEST_F(ForecastingFixture, AStoppedFitterRoundFitsNothingMore)
+{
+    source->set("q", [](auto) { return 7.0; });
+    for (const char* name : {"a", "b", "c"}) {
+        ASSERT_TRUE(registry.register_forecast(forecast(name, "q")));
+    }
+    poller->run_once(clock.now()); // backfilled: enough history to fit
+    std::stop_source shutdown;
+    shutdown.request_stop();
+    EXPECT_EQ(fitter.run_once(clock.now(), shutdown.get_token()), 0U);
+    ASSERT_TRUE(get("a")); // served, from the latest value
+    EXPECT_EQ(state_of("a"), ServingState::NotFitted);
+    EXPECT_EQ(fitter.run_once(clock.now()), 3U); // the next round still fits everything due
+    ASSERT_TRUE(get("c"));
+    EXPECT_EQ(state_of("c"), ServingState::Forecast);
+}
+
 TEST_F(ForecastingFixture, ServedValuesAreNeverNegativeNorBelowTheFloor)
 {
     source->set("neg", [](auto) { return -5.0; });
