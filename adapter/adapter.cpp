@@ -234,7 +234,7 @@ void Adapter::start_loops()
             IHPA_VLOG(1, "fitter") << "refitted " << fitted << " forecasts in " << seconds << " s";
         }
         return now + options_.fit_tick;
-    }, BackgroundLoop::Priority::Idle));
+    }));
     if (!options_.state_dir.empty()) {
         loops_.push_back(std::make_unique<BackgroundLoop>(
             clock_, [this, first = true](auto now) mutable {

@@ -4,8 +4,8 @@
 
 namespace ihpa::adapter {
 
-BackgroundLoop::BackgroundLoop(const Clock& clock, Step step, Priority priority)
-    : clock_(clock), step_(std::move(step)), thread_([this, priority] { run(priority); })
+BackgroundLoop::BackgroundLoop(const Clock& clock, Step step)
+    : clock_(clock), step_(std::move(step)), thread_([this] { run(); })
 {
 }
 
@@ -26,14 +26,12 @@ void BackgroundLoop::stop()
     }
 }
 
-void BackgroundLoop::run(Priority priority)
+void BackgroundLoop::run()
 {
-    if (priority == Priority::Idle) {
-        // Lowering one's own policy needs no privilege; should it fail anyway, the loop simply
-        // runs at normal priority. Pid 0 is the calling thread.
-        const sched_param param{};
-        (void)::sched_setscheduler(0, SCHED_IDLE, &param);
-    }
+    // Lowering one's own policy needs no privilege; should it fail anyway, the loop simply runs
+    // at normal priority. Pid 0 is the calling thread.
+    const sched_param param{};
+    (void)::sched_setscheduler(0, SCHED_IDLE, &param);
     std::unique_lock lock(mutex_);
     while (!stopping_) {
         lock.unlock();

@@ -12,25 +12,19 @@
 namespace ihpa::adapter {
 
 /// Runs `step(now)` on its own thread, again at the time each call returns, until stopped: the
-/// production driver of the `run_once` loops (pollers, fitter, snapshots). Tests call
-/// `run_once` directly instead.
+/// production driver of the `run_once` loops (pollers, fitter, snapshots, config reload). Tests
+/// call `run_once` directly instead.
 class BackgroundLoop {
 public:
     using Step = std::function<std::chrono::system_clock::time_point(
         std::chrono::system_clock::time_point now)>;
 
-    /// How the loop's thread is scheduled.
-    enum class Priority {
-        Normal, ///< like the request path
-        /// Linux SCHED_IDLE (threads it creates inherit it): the thread runs only when no
-        /// normal thread of the process wants the CPU, and a request thread that wakes takes
-        /// the CPU from it at once instead of waiting for its time slice to end. For CPU-heavy
-        /// background work (fitting).
-        Idle,
-    };
-
-    /// Starts the thread at once; `clock` must outlive the loop.
-    BackgroundLoop(const Clock& clock, Step step, Priority priority = Priority::Normal);
+    /// Starts the thread at once; `clock` must outlive the loop. The thread (and any thread it
+    /// creates) runs under Linux's SCHED_IDLE policy: background work uses only the CPU time
+    /// the request threads leave, and a request thread that wakes takes the core from it at
+    /// once instead of waiting for the end of its time slice. Under a request load that fills
+    /// every core it still gets a small share, so it is slowed down, never stopped.
+    BackgroundLoop(const Clock& clock, Step step);
     /// Stops and joins.
     ~BackgroundLoop();
     BackgroundLoop(const BackgroundLoop&) = delete;
@@ -40,7 +34,7 @@ public:
     void stop();
 
 private:
-    void run(Priority priority);
+    void run();
 
     const Clock& clock_;
     Step step_;

@@ -8,11 +8,13 @@
 #   refit cycle   duration of a fitter round that refits all N models (ihpa_fitter_round_seconds),
 #                 the first one (right after start) and the next one (refit seconds later)
 #   RSS           resident memory after the first full round (VmRSS) and its peak (VmHWM)
-#   p50/p99       wrk -t1 -c16 on one forecast, idle and during a full refit round
+#   p50/p99       wrk -t1 -c16 on one forecast, in --windows back-to-back runs of --wrk-duration
+#                 each, idle and inside a full refit round (median and every window's p99)
 #   snapshot      write time and size (ihpa_snapshot_write_seconds), load time at a restart
 # and prints a Markdown table.
 #
-# Usage: bench/adapter.sh [--series 10000] [--wrk-duration 20s] [--refit 180s] [--pin] [--ihpa PATH]
+# Usage: bench/adapter.sh [--series 10000] [--wrk-duration 10s] [--windows 3] [--refit 180s] [--pin]
+#                         [--ihpa PATH]
 #   --refit  the forecasts' refitInterval: the second round starts this long after the first
 #   --pin    while wrk runs, every ihpa thread (one I/O thread, --threads 1, and the fitters) is
 #            moved to CPU 0 and wrk runs on CPU 1, so the load generator never competes with the
@@ -22,7 +24,8 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 series=10000
-wrk_duration=20
+wrk_duration=10
+windows=3
 refit=180 # seconds between refits of a model; long enough for a full round to finish first
 pin=0
 ihpa=""
@@ -30,10 +33,11 @@ while [[ $# -gt 0 ]]; do
     case $1 in
     --series) series=${2:?--series needs a value}; shift 2 ;;
     --wrk-duration) wrk_duration=${2%s}; shift 2 ;;
+    --windows) windows=${2:?--windows needs a value}; shift 2 ;;
     --refit) refit=${2%s}; shift 2 ;;
     --pin) pin=1; shift ;;
     --ihpa) ihpa=${2:?--ihpa needs a value}; shift 2 ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "adapter.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -108,13 +112,24 @@ wait_full_round() { # waits until a round ending after $1 refitted every model; 
     die "no full fitter round: $(tail -5 "$work/serve.log")"
 }
 rss() { awk -v k="$1:" '$1 == k {printf "%.0f", $2 / 1024}' "/proc/$pid/status"; }
-latency() { # wrk p50 and p99 in ms against one forecast
+latency() { # $windows back-to-back wrk runs on one forecast: a line "p50_ms p99_ms req/s" each
     server_on 0
-    "${load_cpu[@]}" wrk -t1 -c16 -d"${wrk_duration}s" --latency \
-        "https://127.0.0.1:$port/apis/external.metrics.k8s.io/v1beta1/namespaces/default/bench_00001" |
-        awk '$1 == "50%" {p50 = $2} $1 == "99%" {p99 = $2} $1 == "Requests/sec:" {rps = $2}
-             END {print p50, p99, rps}'
+    for ((w = 0; w < windows; w++)); do
+        "${load_cpu[@]}" wrk -t1 -c16 -d"${wrk_duration}s" --latency \
+            "https://127.0.0.1:$port/apis/external.metrics.k8s.io/v1beta1/namespaces/default/bench_00001" |
+            awk 'function ms(v) { return v ~ /us$/ ? v / 1000 : v ~ /ms$/ ? v + 0 : v * 1000 }
+                 $1 == "50%" {p50 = ms($2)} $1 == "99%" {p99 = ms($2)} $1 == "Requests/sec:" {rps = $2}
+                 END {printf "%.3f %.3f %.0f\n", p50, p99, rps}'
+    done
     server_on 0-1
+}
+summary() { # summary LINES: "p50 median | p99 median (min-max, every window) | req/s median"
+    awk '{p50[NR] = $1; p99[NR] = $2; rps[NR] = $3; all = all (NR > 1 ? ", " : "") sprintf("%.2f", $2)}
+         function median(a, n,   i, j, t) {
+             for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) {t = a[i]; a[i] = a[j]; a[j] = t}
+             return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+         }
+         END {printf "%.2f ms | %.2f ms (windows: %s) | %.0f\n", median(p50, NR), median(p99, NR), all, median(rps, NR)}' <<<"$1"
 }
 
 say "config with $series forecasts written; starting ihpa"
@@ -124,16 +139,20 @@ first_round=$(wait_full_round 0)
 t1=$(date +%s.%N)
 say "first full round: ${first_round}s"
 rss_after=$(rss VmRSS)
-read -r idle_p50 idle_p99 idle_rps <<<"$(latency)"
-say "idle: p50 $idle_p50 p99 $idle_p99"
+idle=$(latency)
+say "idle (p50 p99 req/s per window): $(echo $idle)"
 # The next round starts refit seconds after the first began: run wrk inside it.
 round_start=$(echo "$t1 - $first_round + $refit" | bc)
 now=$(date +%s.%N)
 wait_s=$(echo "$round_start - $now + 2" | bc)
 [[ ${wait_s:0:1} != "-" ]] && sleep "$wait_s"
-read -r busy_p50 busy_p99 busy_rps <<<"$(latency)"
-say "during refit: p50 $busy_p50 p99 $busy_p99"
+busy=$(latency)
+busy_end=$(date +%s.%N)
+say "during refit (p50 p99 req/s per window): $(echo $busy)"
 cycle=$(wait_full_round "$t1")
+round_end=$(metric ihpa_fitter_round_end_timestamp_seconds)
+[[ $(echo "$round_end < $busy_end" | bc) == 1 ]] &&
+    say "warning: the refit round ended before the last wrk window; use fewer --windows"
 rss_peak=$(rss VmHWM)
 kill -TERM "$pid"
 wait "$pid" || true
@@ -156,7 +175,9 @@ if ((pin)); then
 else
     echo "| server while wrk runs | --threads 2, wrk and ihpa share both cores | |"
 fi
-printf '| request p50 / p99 idle (wrk -t1 -c16, %s req/s) | %s / %s | |\n' "$idle_rps" "$idle_p50" "$idle_p99"
-printf '| request p50 / p99 during a refit round (%s req/s) | %s / %s | p99 <= 2 ms |\n' "$busy_rps" "$busy_p50" "$busy_p99"
+echo "| windows of wrk -t1 -c16 | $windows × ${wrk_duration} s each, back to back | |"
+echo "| | p50 median \| p99 median (each window) \| req/s median | |"
+echo "| idle | $(summary "$idle") | |"
+echo "| during a refit round | $(summary "$busy") | p99 <= 2 ms |"
 printf '| snapshot size | %.0f MiB | |\n' "$(echo "$snapshot_bytes / 1048576" | bc -l)"
 printf '| snapshot write at shutdown / load at restart | %s s / %s s | |\n' "$write_s" "$load_s"
