@@ -14,7 +14,10 @@ struct SeasonalityOptions {
     double min_prominence = 0.1;      ///< ...and exceed the lowest one at a shorter lag by this
     double min_cycles = 2.0;          ///< the history must hold this many full cycles
     double min_gain_over_divisor = 0.05; ///< a multiple of an accepted period must beat it by this
-    Eigen::Index detection_points = 1024; ///< longer series are averaged into this many blocks
+    /// Longer series are averaged into this many blocks. Large enough that 28 days at 5-minute
+    /// steps keep every point: block means hide any period shorter than a few blocks (an
+    /// hourly cycle of 12 steps vanishes in blocks of 8).
+    Eigen::Index detection_points = 8192;
 };
 
 /// Sample autocorrelation of `y` (linear trend removed) for lags 0..max_lag, computed with an
