@@ -118,6 +118,12 @@ std::vector<double> detect_periods(const Eigen::Ref<const Eigen::VectorXd>& y,
     for (Eigen::Index l = 2; l < acf.size(); ++l) {
         shape.running_min[l] = std::min(shape.running_min[l - 1], acf[l]);
     }
+    // Candidates at different lags are compared by the autocorrelation with the unbiased
+    // denominator n − lag: the usual estimator shrinks lag l by (n − l) / n, which would hold
+    // a weekly cycle in four weeks of data (shrunk by 1/4) below the daily one it contains.
+    const auto strength = [&acf, blocks](Eigen::Index lag) {
+        return acf[lag] * static_cast<double>(blocks) / static_cast<double>(blocks - lag);
+    };
     struct Candidate {
         Eigen::Index lag;   ///< in blocks
         double steps;       ///< the period in steps
@@ -161,7 +167,8 @@ std::vector<double> detect_periods(const Eigen::Ref<const Eigen::VectorXd>& y,
             const double ratio = static_cast<double>(lag) / static_cast<double>(shorter.lag);
             const bool near_multiple = std::abs(ratio - std::round(ratio)) < 0.05 * ratio;
             if (near_multiple && (std::round(ratio) < 1.5 ||
-                                  acf[lag] < acf[shorter.lag] + options.min_gain_over_divisor)) {
+                                  strength(lag) <
+                                      strength(shorter.lag) + options.min_gain_over_divisor)) {
                 redundant = true;
             }
         }
@@ -169,8 +176,8 @@ std::vector<double> detect_periods(const Eigen::Ref<const Eigen::VectorXd>& y,
             accepted.push_back(candidate);
         }
     }
-    std::sort(accepted.begin(), accepted.end(), [&acf](const Candidate& a, const Candidate& b) {
-        return acf[a.lag] > acf[b.lag];
+    std::sort(accepted.begin(), accepted.end(), [&strength](const Candidate& a, const Candidate& b) {
+        return strength(a.lag) > strength(b.lag);
     });
     for (const Candidate& candidate : accepted) {
         periods.push_back(candidate.steps);

@@ -26,14 +26,16 @@ struct SeasonalityOptions {
 [[nodiscard]] Eigen::VectorXd autocorrelation(const Eigen::Ref<const Eigen::VectorXd>& y,
                                               Eigen::Index max_lag);
 
-/// Seasonal periods of `y` in steps, strongest (highest autocorrelation) first. Candidates are
+/// Seasonal periods of `y` in steps, strongest first. Candidates are
 /// the durations of `candidate_seconds` converted to steps plus the highest peak of the
 /// autocorrelation function (computed on block means when `y` is longer than
 /// `detection_points`, so a detected period is a multiple of the block length; a peak within
 /// ±5 % of a listed duration is that duration, in exact steps); a candidate is accepted only
 /// when the series holds `min_cycles` cycles of it, its autocorrelation is a local peak of at
 /// least `min_autocorrelation` and prominent, and (for a multiple of an accepted period) clearly
-/// higher than that period's. Empty: treat the series as non-seasonal.
+/// higher than that period's. "Strongest" and "higher" compare autocorrelations rescaled to the
+/// unbiased denominator n − lag, so that a long period is not penalised for its lag. Empty:
+/// treat the series as non-seasonal.
 [[nodiscard]] std::vector<double> detect_periods(const Eigen::Ref<const Eigen::VectorXd>& y,
                                                  std::int64_t step_seconds,
                                                  const SeasonalityOptions& options);

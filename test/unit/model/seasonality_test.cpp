@@ -68,6 +68,19 @@ TEST(DetectPeriods, FindsTheDailyCycleOnBlockMeansOfALongSeries)
               std::vector<double>{1440.0});
 }
 
+TEST(DetectPeriods, PutsAWeeklyCycleBeforeTheDailyOneItContains)
+{
+    // Four weeks at 30-minute steps: a daily cycle whose weekend days run at 80 %. The ACF
+    // estimate at lag 336 is shrunk by 1/4 (n − lag over n); unshrunk, the week is the stronger.
+    Series s = daily_series(1344, 48, 5.0);
+    for (Eigen::Index i = 0; i < s.size(); ++i) {
+        if ((i / 48) % 7 >= 5) {
+            s.values[i] *= 0.8;
+        }
+    }
+    EXPECT_EQ(detect_periods(s.values, 1800, {}), (std::vector<double>{336.0, 48.0}));
+}
+
 TEST(DetectPeriods, NeedsTwoFullCycles)
 {
     EXPECT_TRUE(detect_periods(daily_series(90, 48, 1.0).values, 1800, {}).empty());
