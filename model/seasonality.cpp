@@ -74,15 +74,18 @@ Eigen::VectorXd autocorrelation(const Eigen::Ref<const Eigen::VectorXd>& y, Eige
     while (size < 2 * n) {
         size *= 2;
     }
-    std::vector<double> padded(static_cast<std::size_t>(size), 0.0);
+    // The transform's plans and buffers (a few hundred KB at 8,192 points) are kept per thread:
+    // allocating and faulting them in afresh cost several times the transforms themselves.
+    thread_local Eigen::FFT<double> fft;
+    thread_local std::vector<double> padded;
+    thread_local std::vector<std::complex<double>> spectrum;
+    thread_local std::vector<double> lagged;
+    padded.assign(static_cast<std::size_t>(size), 0.0);
     std::copy(x.data(), x.data() + n, padded.begin());
-    Eigen::FFT<double> fft;
-    std::vector<std::complex<double>> spectrum;
     fft.fwd(spectrum, padded);
     for (auto& c : spectrum) {
         c = std::complex<double>(std::norm(c), 0.0);
     }
-    std::vector<double> lagged;
     fft.inv(lagged, spectrum);
     for (Eigen::Index l = 0; l <= max_lag; ++l) {
         acf[l] = lagged[static_cast<std::size_t>(l)] / variance;
