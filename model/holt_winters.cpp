@@ -219,9 +219,10 @@ Eigen::Vector4d to_unrestricted(const SmoothingParams& p, double phi_min, double
             logit(phi_share)};
 }
 
-double holt_winters_sse(const Eigen::Ref<const Eigen::VectorXd>& y,
-                        const Eigen::Ref<const Eigen::VectorXd>& weight, Eigen::Index period,
-                        const SmoothingParams& p, double clip)
+SmoothingReference holt_winters_reference(const Eigen::Ref<const Eigen::VectorXd>& y,
+                                          const Eigen::Ref<const Eigen::VectorXd>& weight,
+                                          Eigen::Index period, const SmoothingParams& p,
+                                          double clip, Eigen::Index steps)
 {
     const InitialState init = initial_state(y, period);
     const Eigen::Index n = y.size();
@@ -267,7 +268,11 @@ double holt_winters_sse(const Eigen::Ref<const Eigen::VectorXd>& y,
                 p.gamma * (cleaned - l[i] - p.phi * b[i]) + (1.0 - p.gamma) * season;
         }
     }
-    return sse;
+    // The seasonal states of times n .. n + m − 1, i.e. of horizons 1 .. m.
+    const Eigen::VectorXd ahead =
+        Eigen::Map<const Eigen::VectorXd>(s.data() + n, m);
+    const auto final = static_cast<std::size_t>(n);
+    return {sse, HoltWintersPath(l[final], b[final], p.phi, ahead).mean(steps)};
 }
 
 HoltWinters::HoltWinters(HoltWintersParams params) : params_(params) {}

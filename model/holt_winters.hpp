@@ -46,16 +46,22 @@ struct HoltWintersParams {
 [[nodiscard]] Eigen::Vector4d to_unrestricted(const SmoothingParams& p, double phi_min,
                                               double phi_max);
 
-/// The in-sample one-step sum of squared errors of the recursion above over `y` (weights 0
-/// skip an error and the update), starting from the classical initial states (level = mean of
-/// the first cycle, trend = difference of the first two cycle means / m, seasonal = mean
-/// deviation of every full cycle from its mean). `period` 0 means no seasonality. `clip` > 0 clips |y − ŷ| to `clip`
+/// The recursion above run over all of `y` with fixed parameters (weights 0 skip an error and
+/// the update), starting from the classical initial states (level = mean of the first cycle,
+/// trend = difference of the first two cycle means / m, seasonal = mean deviation of every full
+/// cycle from its mean). `period` 0 means no seasonality. `clip` > 0 clips |y − ŷ| to `clip`
 /// unless the previous error was also beyond it with the same sign (a level shift).
-/// Plain reference loop used by tests and, in an optimised form, by the fit.
-[[nodiscard]] double holt_winters_sse(const Eigen::Ref<const Eigen::VectorXd>& y,
-                                      const Eigen::Ref<const Eigen::VectorXd>& weight,
-                                      Eigen::Index period, const SmoothingParams& params,
-                                      double clip);
+/// Plain reference loop used by tests and, in an optimised form, by the fit. With φ = 1 it is
+/// R's `HoltWinters` (Winters' seasonal update with γ_R = γ / (1 − α), FPP3 §8.3).
+struct SmoothingReference {
+    double sse = 0.0;         ///< in-sample sum of squared one-step errors
+    Eigen::VectorXd forecast; ///< ŷ_{n+h|n} for h = 1..steps from the final states
+};
+
+/// Runs the reference loop over `y` and forecasts `steps` (>= 1) from its end.
+[[nodiscard]] SmoothingReference holt_winters_reference(
+    const Eigen::Ref<const Eigen::VectorXd>& y, const Eigen::Ref<const Eigen::VectorXd>& weight,
+    Eigen::Index period, const SmoothingParams& params, double clip, Eigen::Index steps);
 
 /// Damped additive Holt-Winters, α, β, γ, φ fitted by minimising the SSE over a recent window
 /// with Nelder–Mead on the unrestricted scale. When the history before that window holds two

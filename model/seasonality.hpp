@@ -14,7 +14,10 @@ struct SeasonalityOptions {
     double min_prominence = 0.1;      ///< ...and exceed the lowest one at a shorter lag by this
     double min_cycles = 2.0;          ///< the history must hold this many full cycles
     double min_gain_over_divisor = 0.05; ///< a multiple of an accepted period must beat it by this
-    Eigen::Index detection_points = 1024; ///< longer series are averaged into this many blocks
+    /// Longer series are averaged into this many blocks. Large enough that 28 days at 5-minute
+    /// steps keep every point: block means hide any period shorter than a few blocks (an
+    /// hourly cycle of 12 steps vanishes in blocks of 8).
+    Eigen::Index detection_points = 8192;
 };
 
 /// Sample autocorrelation of `y` (linear trend removed) for lags 0..max_lag, computed with an
@@ -23,14 +26,16 @@ struct SeasonalityOptions {
 [[nodiscard]] Eigen::VectorXd autocorrelation(const Eigen::Ref<const Eigen::VectorXd>& y,
                                               Eigen::Index max_lag);
 
-/// Seasonal periods of `y` in steps, strongest (highest autocorrelation) first. Candidates are
+/// Seasonal periods of `y` in steps, strongest first. Candidates are
 /// the durations of `candidate_seconds` converted to steps plus the highest peak of the
 /// autocorrelation function (computed on block means when `y` is longer than
 /// `detection_points`, so a detected period is a multiple of the block length; a peak within
 /// ±5 % of a listed duration is that duration, in exact steps); a candidate is accepted only
 /// when the series holds `min_cycles` cycles of it, its autocorrelation is a local peak of at
 /// least `min_autocorrelation` and prominent, and (for a multiple of an accepted period) clearly
-/// higher than that period's. Empty: treat the series as non-seasonal.
+/// higher than that period's. "Strongest" and "higher" compare autocorrelations rescaled to the
+/// unbiased denominator n − lag, so that a long period is not penalised for its lag. Empty:
+/// treat the series as non-seasonal.
 [[nodiscard]] std::vector<double> detect_periods(const Eigen::Ref<const Eigen::VectorXd>& y,
                                                  std::int64_t step_seconds,
                                                  const SeasonalityOptions& options);

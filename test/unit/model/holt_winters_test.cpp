@@ -58,8 +58,9 @@ TEST(HoltWinters, FittedSseMatchesThePlainReferenceLoop)
         const auto run = hw.run_with_period(input_for(s, 150, weight), period);
         ASSERT_TRUE(run.has_value());
         const Eigen::VectorXd& p = run->stats.parameters;
-        const double reference = holt_winters_sse(s.values.head(150), weight.head(150), period,
-                                                  {p[0], p[1], p[2], p[3]}, 0.0);
+        const double reference = holt_winters_reference(s.values.head(150), weight.head(150), period,
+                                   {p[0], p[1], p[2], p[3]}, 0.0, 1)
+                .sse;
         EXPECT_NEAR(run->stats.sse, reference, 1e-9 * reference) << "period " << period;
     }
 }

@@ -49,10 +49,36 @@ TEST(DetectPeriods, FindsTheDailyCycleAtAnyStep)
 
 TEST(DetectPeriods, SnapsAPeakNearACandidateToTheCandidateDuration)
 {
-    // 1,500 points are averaged in blocks of 2 and the ACF peaks at 143 blocks (286 steps):
-    // the detected period is still exactly one day.
-    EXPECT_EQ(detect_periods(daily_series(1500, 288, 5.0, 300).values, 300, {}),
+    // A cycle of 286 five-minute steps peaks within 5 % of one day: the period is exactly a day.
+    EXPECT_EQ(detect_periods(daily_series(3000, 286, 5.0, 300).values, 300, {}),
               std::vector<double>{288.0});
+}
+
+TEST(DetectPeriods, FindsAShortCycleInFourWeeksOfFiveMinuteSteps)
+{
+    // An hourly cycle (12 steps) in 8,064 points: no block averaging may blur it.
+    EXPECT_EQ(detect_periods(daily_series(8064, 12, 5.0, 300).values, 300, {}),
+              std::vector<double>{12.0});
+}
+
+TEST(DetectPeriods, FindsTheDailyCycleOnBlockMeansOfALongSeries)
+{
+    // 20,160 one-minute points are averaged in blocks of 3; a day is 480 blocks.
+    EXPECT_EQ(detect_periods(daily_series(20160, 1440, 5.0, 60).values, 60, {}),
+              std::vector<double>{1440.0});
+}
+
+TEST(DetectPeriods, PutsAWeeklyCycleBeforeTheDailyOneItContains)
+{
+    // Four weeks at 30-minute steps: a daily cycle whose weekend days run at 80 %. The ACF
+    // estimate at lag 336 is shrunk by 1/4 (n − lag over n); unshrunk, the week is the stronger.
+    Series s = daily_series(1344, 48, 5.0);
+    for (Eigen::Index i = 0; i < s.size(); ++i) {
+        if ((i / 48) % 7 >= 5) {
+            s.values[i] *= 0.8;
+        }
+    }
+    EXPECT_EQ(detect_periods(s.values, 1800, {}), (std::vector<double>{336.0, 48.0}));
 }
 
 TEST(DetectPeriods, NeedsTwoFullCycles)
