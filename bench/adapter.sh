@@ -123,13 +123,13 @@ latency() { # $windows back-to-back wrk runs on one forecast: a line "p50_ms p99
     done
     server_on 0-1
 }
-summary() { # summary LINES: "p50 median | p99 median (min-max, every window) | req/s median"
+summary() { # summary LINES: one table cell with the medians of p50, p99 and req/s, and every p99
     awk '{p50[NR] = $1; p99[NR] = $2; rps[NR] = $3; all = all (NR > 1 ? ", " : "") sprintf("%.2f", $2)}
          function median(a, n,   i, j, t) {
              for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) {t = a[i]; a[i] = a[j]; a[j] = t}
              return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
          }
-         END {printf "%.2f ms | %.2f ms (windows: %s) | %.0f\n", median(p50, NR), median(p99, NR), all, median(rps, NR)}' <<<"$1"
+         END {printf "p50 %.2f ms, p99 %.2f ms (each window: %s), %.0f req/s\n", median(p50, NR), median(p99, NR), all, median(rps, NR)}' <<<"$1"
 }
 
 say "config with $series forecasts written; starting ihpa"
@@ -175,8 +175,7 @@ if ((pin)); then
 else
     echo "| server while wrk runs | --threads 2, wrk and ihpa share both cores | |"
 fi
-echo "| windows of wrk -t1 -c16 | $windows × ${wrk_duration} s each, back to back | |"
-echo "| | p50 median \| p99 median (each window) \| req/s median | |"
+echo "| latency: wrk -t1 -c16, medians over windows | $windows × ${wrk_duration} s, back to back | |"
 echo "| idle | $(summary "$idle") | |"
 echo "| during a refit round | $(summary "$busy") | p99 <= 2 ms |"
 printf '| snapshot size | %.0f MiB | |\n' "$(echo "$snapshot_bytes / 1048576" | bc -l)"
