@@ -76,7 +76,12 @@ Eigen::VectorXd autocorrelation(const Eigen::Ref<const Eigen::VectorXd>& y, Eige
     }
     // The transform's plans and buffers (a few hundred KB at 8,192 points) are kept per thread:
     // allocating and faulting them in afresh cost several times the transforms themselves.
-    thread_local Eigen::FFT<double> fft;
+    // Only the half spectrum of a real input is computed and transformed back.
+    thread_local Eigen::FFT<double> fft = [] {
+        Eigen::FFT<double> half;
+        half.SetFlag(Eigen::FFT<double>::HalfSpectrum);
+        return half;
+    }();
     thread_local std::vector<double> padded;
     thread_local std::vector<std::complex<double>> spectrum;
     thread_local std::vector<double> lagged;
@@ -86,7 +91,7 @@ Eigen::VectorXd autocorrelation(const Eigen::Ref<const Eigen::VectorXd>& y, Eige
     for (auto& c : spectrum) {
         c = std::complex<double>(std::norm(c), 0.0);
     }
-    fft.inv(lagged, spectrum);
+    fft.inv(lagged, spectrum, size);
     for (Eigen::Index l = 0; l <= max_lag; ++l) {
         acf[l] = lagged[static_cast<std::size_t>(l)] / variance;
     }
