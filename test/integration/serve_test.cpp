@@ -218,7 +218,7 @@ TEST_F(ServeTest, SigtermFinishesInFlightRequestsAndExitsZero)
     EXPECT_EQ(response->status, 200);
     EXPECT_TRUE(busy.wait_closed());
     EXPECT_TRUE(idle.wait_closed());
-    EXPECT_EQ(serve.process->wait_exit(5s), 0) << serve.process->output();
+    EXPECT_EQ(serve.process->wait_exit(20s), 0) << serve.process->output();
     EXPECT_NE(serve.process->output().find("shutting down"), std::string::npos);
 }
 
