@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <expected>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -30,7 +31,19 @@ struct ComponentInput {
     Eigen::Index horizons = 1;                ///< validation horizons 1..horizons
     std::int64_t step_seconds = 60;           ///< the series step
     std::vector<double> periods;              ///< accepted seasonal periods in steps, strongest first
+    /// Whether a model that needs a period may assume its default (one day) when `periods` is
+    /// empty; false when the periods were set by the user (`none`, or too long for the history).
+    bool default_period_allowed = true;
 };
+
+/// The error of a model that needs a seasonal period when the user's seasonality setting left
+/// none (`none`, or no listed period with two cycles in the history).
+[[nodiscard]] inline ModelError no_period_error(const std::string& model)
+{
+    return ModelError{ModelError::Kind::NotEnoughData,
+                      model + ": no seasonal period (seasonality is none, or the history holds "
+                              "fewer than two cycles of every period it lists)"};
+}
 
 /// A component's out-of-sample forecasts over the validation window and its final state.
 struct ComponentRun {

@@ -109,6 +109,9 @@ std::expected<ComponentRun, ModelError> Fourier::run(const ComponentInput& input
             periods.push_back(p);
         }
     }
+    if (periods.empty() && !input.default_period_allowed) {
+        return std::unexpected(no_period_error("fourier"));
+    }
     if (periods.empty()) {
         periods.push_back(static_cast<double>(params_.fallback_period_seconds) /
                           static_cast<double>(input.step_seconds));

@@ -60,7 +60,7 @@ constexpr std::array kModels{
     Entry{"naive", &make_naive},
 };
 
-MadeForecaster make_auto()
+MadeForecaster make_auto(const FitOptions& options)
 {
     std::vector<AutoCandidate> candidates;
     for (auto it = kModels.rbegin(); it != kModels.rend(); ++it) {
@@ -73,7 +73,7 @@ MadeForecaster make_auto()
         }
         candidates.push_back(AutoCandidate{std::string(it->name), std::move(*component)});
     }
-    auto made = AutoEnsemble::create(std::move(candidates), AutoParams{}, FitOptions{});
+    auto made = AutoEnsemble::create(std::move(candidates), AutoParams{}, options);
     if (!made) {
         return std::unexpected(made.error());
     }
@@ -82,21 +82,22 @@ MadeForecaster make_auto()
 
 } // namespace
 
-std::expected<std::unique_ptr<Forecaster>, ModelError> make_forecaster(std::string_view name)
+std::expected<std::unique_ptr<Forecaster>, ModelError> make_forecaster(std::string_view name,
+                                                                       const FitOptions& options)
 {
     for (const auto& entry : kModels) {
         if (entry.name != name) {
             continue;
         }
         if (entry.make == nullptr) {
-            return make_auto();
+            return make_auto(options);
         }
         auto component = entry.make();
         if (!component) {
             return std::unexpected(component.error());
         }
         return std::unique_ptr<Forecaster>(
-            std::make_unique<ComponentForecaster>(std::move(*component), FitOptions{}));
+            std::make_unique<ComponentForecaster>(std::move(*component), options));
     }
     std::string known;
     for (const auto& entry : kModels) {

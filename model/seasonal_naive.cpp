@@ -86,6 +86,9 @@ std::expected<SeasonalNaive, ModelError> SeasonalNaive::create(SeasonalNaivePara
 
 std::expected<ComponentRun, ModelError> SeasonalNaive::run(const ComponentInput& input) const
 {
+    if (input.periods.empty() && !input.default_period_allowed) {
+        return std::unexpected(no_period_error("seasonalNaive"));
+    }
     const double period_steps =
         input.periods.empty() ? static_cast<double>(params_.fallback_period_seconds) /
                                     static_cast<double>(input.step_seconds)

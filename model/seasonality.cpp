@@ -193,4 +193,22 @@ std::vector<double> detect_periods(const Eigen::Ref<const Eigen::VectorXd>& y,
     return periods;
 }
 
+std::vector<double> fixed_periods(Eigen::Index n, std::int64_t step_seconds,
+                                  const std::vector<std::int64_t>& seconds, double min_cycles)
+{
+    std::vector<double> periods;
+    if (step_seconds <= 0) {
+        return periods;
+    }
+    for (const std::int64_t duration : seconds) {
+        const double steps =
+            std::round(static_cast<double>(duration) / static_cast<double>(step_seconds));
+        if (steps >= 2.0 && min_cycles * steps <= static_cast<double>(n) &&
+            std::find(periods.begin(), periods.end(), steps) == periods.end()) {
+            periods.push_back(steps);
+        }
+    }
+    return periods;
+}
+
 } // namespace ihpa::model

@@ -40,4 +40,12 @@ struct SeasonalityOptions {
                                                  std::int64_t step_seconds,
                                                  const SeasonalityOptions& options);
 
+/// The seasonal periods set by the user, in steps: each duration of `seconds` rounded to whole
+/// steps (as `detect_periods` does for its listed durations), in the given order, kept only when
+/// it is at least 2 steps and `n` points hold `min_cycles` full cycles of it; a period equal to
+/// an earlier one after rounding is dropped. No significance test: the user said so.
+[[nodiscard]] std::vector<double> fixed_periods(Eigen::Index n, std::int64_t step_seconds,
+                                                const std::vector<std::int64_t>& seconds,
+                                                double min_cycles);
+
 } // namespace ihpa::model

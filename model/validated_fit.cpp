@@ -85,15 +85,23 @@ std::expected<FitData, ModelError> prepare_fit_data(const Series& series, const 
         static_cast<Eigen::Index>(options.validation_seconds / series.step_seconds));
     const Eigen::Index validation = std::min<Eigen::Index>(
         wanted, static_cast<Eigen::Index>(static_cast<double>(n) * options.max_validation_share));
-    FitData data{std::move(*prepared), series.step_seconds, n - validation, {}};
-    data.periods = detect_periods(data.prepared.values, series.step_seconds, SeasonalityOptions{});
+    FitData data{std::move(*prepared), series.step_seconds, n - validation, {}, false};
+    const SeasonalityOptions seasonality;
+    if (options.seasonal_periods_seconds) {
+        data.periods = fixed_periods(n, series.step_seconds, *options.seasonal_periods_seconds,
+                                     seasonality.min_cycles);
+        data.periods_set = true;
+    } else {
+        data.periods = detect_periods(data.prepared.values, series.step_seconds, seasonality);
+    }
     return data;
 }
 
 ComponentInput component_input(const FitData& data, const FitOptions& options)
 {
     return ComponentInput{data.prepared.values, data.prepared.weight, data.n_fit,
-                          options.horizons,     data.step_seconds,     data.periods};
+                          options.horizons,     data.step_seconds,     data.periods,
+                          !data.periods_set};
 }
 
 BandOffsets conformal_offsets(const Eigen::MatrixXd& validation,

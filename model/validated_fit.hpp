@@ -9,6 +9,8 @@
 
 #include <expected>
 #include <memory>
+#include <optional>
+#include <vector>
 
 namespace ihpa::model {
 
@@ -21,6 +23,10 @@ struct FitOptions {
     double max_validation_share = 1.0 / 3.0;       ///< ...and at most this share of the points
     Eigen::Index horizons = 12;                    ///< horizons whose errors are measured
     double band_scale = 1.15; ///< widens the conformal band (in-sample selection is optimistic)
+    /// Seasonal periods as durations in seconds, strongest first, instead of detection:
+    /// nullopt detects them (`auto`), an empty list means non-seasonal (`none`). A listed period
+    /// is used only when the history holds two full cycles of it (see `fixed_periods`).
+    std::optional<std::vector<std::int64_t>> seasonal_periods_seconds;
 };
 
 /// The values a model works on, the time layout and the validation split, derived from
@@ -30,9 +36,11 @@ struct FitData {
     std::int64_t step_seconds;   ///< the series step
     Eigen::Index n_fit;          ///< parameters are estimated on the first n_fit points
     std::vector<double> periods; ///< accepted seasonal periods in steps (strongest first)
+    bool periods_set = false;    ///< the periods come from the options, not from detection
 };
 
-/// Prepares `series`: history window, gap policy, seasonality detection and validation split.
+/// Prepares `series`: history window, gap policy, seasonal periods (detected, or those of
+/// `options.seasonal_periods_seconds`) and validation split.
 /// Fails with InvalidSpec on a non-positive step and NotEnoughData without a finite value.
 [[nodiscard]] std::expected<FitData, ModelError> prepare_fit_data(const Series& series,
                                                                   const FitOptions& options);

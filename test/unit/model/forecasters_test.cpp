@@ -5,6 +5,8 @@
 
 #include <cmath>
 #include <limits>
+#include <optional>
+#include <vector>
 #include <string>
 
 namespace ihpa::model {
@@ -174,6 +176,60 @@ TEST(Auto, FallsBackToNaiveOnARandomWalk)
     const Forecast f = fit->forecast(6);
     EXPECT_NEAR(f.mean[0], s.values[899], 0.5 * 10.0);
     EXPECT_NE(fit->stats().description.find("naive"), std::string::npos);
+}
+
+/// The forecaster `name` with its seasonal periods (seconds) set instead of detected.
+std::unique_ptr<Forecaster> with_seasonality(const std::string& name,
+                                             std::optional<std::vector<std::int64_t>> periods)
+{
+    FitOptions options;
+    options.seasonal_periods_seconds = std::move(periods);
+    return make_forecaster(name, options).value();
+}
+
+TEST(Seasonality, NoneFitsNoCycleAndDailyFitsOneDetectionWouldMiss)
+{
+    // A daily cycle of amplitude 30 under noise of scale 1: detected by default.
+    const Series clean = daily_series(900, 48, 1.0);
+    const auto detected = make_forecaster("holtWinters").value()->fit(clean).value();
+    EXPECT_NE(detected->stats().description.find("period=48"), std::string::npos)
+        << detected->stats().description;
+    const auto none = with_seasonality("holtWinters", std::vector<std::int64_t>{})->fit(clean);
+    ASSERT_TRUE(none.has_value());
+    EXPECT_NE(none.value()->stats().description.find("period=0"), std::string::npos)
+        << none.value()->stats().description;
+
+    // Under noise 10 times the amplitude the cycle is not significant, but the user knows it.
+    const Series noisy = daily_series(900, 48, 300.0);
+    const auto undetected = make_forecaster("holtWinters").value()->fit(noisy).value();
+    EXPECT_NE(undetected->stats().description.find("period=0"), std::string::npos)
+        << undetected->stats().description;
+    const auto daily = with_seasonality("holtWinters", std::vector<std::int64_t>{86400})->fit(noisy);
+    ASSERT_TRUE(daily.has_value());
+    EXPECT_NE(daily.value()->stats().description.find("period=48"), std::string::npos)
+        << daily.value()->stats().description;
+}
+
+TEST(Seasonality, ModelsThatNeedAPeriodRefuseNoneAndAutoLeavesThemOut)
+{
+    const Series s = daily_series(900, 48, 1.0);
+    for (const char* name : {"fourier", "seasonalNaive"}) {
+        const auto fit = with_seasonality(name, std::vector<std::int64_t>{})->fit(s);
+        ASSERT_FALSE(fit.has_value()) << name;
+        EXPECT_EQ(fit.error().kind, ModelError::Kind::NotEnoughData);
+        EXPECT_NE(fit.error().message.find("no seasonal period"), std::string::npos);
+    }
+    // A listed week that 600 half-hour points (12.5 days) do not hold twice is no period
+    // either, and no model falls back to a day.
+    const auto weekly = with_seasonality("fourier", std::vector<std::int64_t>{7 * 86400})
+                            ->fit(daily_series(600, 48, 1.0));
+    ASSERT_FALSE(weekly.has_value());
+    const auto fit = with_seasonality("auto", std::vector<std::int64_t>{})->fit(s);
+    ASSERT_TRUE(fit.has_value());
+    const std::string description = fit.value()->stats().description;
+    EXPECT_EQ(description.find("fourier"), std::string::npos) << description;
+    EXPECT_EQ(description.find("seasonalNaive"), std::string::npos) << description;
+    EXPECT_EQ(description.find("period=48"), std::string::npos) << description;
 }
 
 } // namespace

@@ -107,5 +107,17 @@ TEST(DetectPeriods, AcceptsNoPeriodInNoiseOrAConstant)
     EXPECT_TRUE(detect_periods(s.values.head(2), 1800, {}).empty());
 }
 
+TEST(FixedPeriods, KeepsTheUsersPeriodsThatTheHistoryHoldsTwiceInOrder)
+{
+    // 30-minute steps: a week is 336 steps, a day 48, 100 minutes 3.33 -> 3.
+    EXPECT_EQ(fixed_periods(700, 1800, {7 * 86400, 86400}, 2.0), (std::vector<double>{336, 48}));
+    EXPECT_EQ(fixed_periods(600, 1800, {7 * 86400, 86400}, 2.0), std::vector<double>{48});
+    EXPECT_EQ(fixed_periods(600, 1800, {6000}, 2.0), std::vector<double>{3});
+    EXPECT_EQ(fixed_periods(600, 1800, {86400, 86401}, 2.0), std::vector<double>{48});
+    EXPECT_TRUE(fixed_periods(600, 1800, {1800, 2000}, 2.0).empty()); // shorter than 2 steps
+    EXPECT_TRUE(fixed_periods(600, 1800, {}, 2.0).empty());
+    EXPECT_TRUE(fixed_periods(600, 0, {86400}, 2.0).empty());
+}
+
 } // namespace
 } // namespace ihpa::model
