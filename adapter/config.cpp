@@ -1,6 +1,8 @@
 #include "adapter/config.hpp"
 
 #include "adapter/config_parse.hpp"
+#include "common/duration.hpp"
+#include "common/seasonality.hpp"
 #include "model/registry.hpp"
 
 #include <yaml-cpp/yaml.h>
@@ -175,6 +177,65 @@ void parse_metrics(const YAML::Node& list, AdapterConfig& config, std::set<std::
     }
 }
 
+/// The `seasonality` key of a forecast: a keyword or durations, as a scalar (`auto`, `none`,
+/// `daily`, `weekly`, `1d,7d`) or a list of durations (`[7d, 1d]`).
+void parse_seasonality_key(const YAML::Node& item, const std::string& what,
+                           common::SeasonalPeriods& out, Problems& problems)
+{
+    const YAML::Node node = item["seasonality"];
+    if (!node) {
+        return;
+    }
+    std::string text;
+    if (node.IsScalar()) {
+        text = node.Scalar();
+    } else if (node.IsSequence() && node.size() > 0) {
+        for (const YAML::Node& period : node) {
+            if (!period.IsScalar() || period.Scalar().find(',') != std::string::npos) {
+                problems.add(period, what + ".seasonality: a list item must be one duration");
+                return;
+            }
+            text += (text.empty() ? "" : ",") + period.Scalar();
+        }
+    } else {
+        problems.add(node, what + ".seasonality must be auto, none, daily, weekly or a list of "
+                                  "durations");
+        return;
+    }
+    auto parsed = common::parse_seasonality(text);
+    if (!parsed) {
+        problems.add(node, what + ".seasonality: " + parsed.error());
+        return;
+    }
+    out = std::move(*parsed);
+}
+
+/// Problems of a seasonality setting against the forecast's step, history and model.
+void check_seasonality(const YAML::Node& item, const std::string& what,
+                       const ForecastSettings& settings, Problems& problems)
+{
+    if (!settings.seasonality) {
+        return;
+    }
+    const YAML::Node node = item["seasonality"] ? item["seasonality"] : item;
+    if (settings.seasonality->empty() &&
+        (settings.model == "fourier" || settings.model == "seasonalNaive")) {
+        problems.add(node, what + ": model " + settings.model +
+                               " needs a seasonal period; seasonality is none");
+    }
+    for (const std::int64_t period : *settings.seasonality) {
+        const std::string text = common::format_duration(seconds(period));
+        if (period < 2 * settings.step.count()) {
+            problems.add(node, what + ".seasonality: period " + text +
+                                   " is shorter than two steps");
+        } else if (2 * period > settings.history.count()) {
+            problems.add(node, what + ".seasonality: period " + text +
+                                   " needs two cycles of history, more than history (" +
+                                   common::format_duration(settings.history) + ")");
+        }
+    }
+}
+
 /// The forecast settings keys of a mapping (leadTime, rule, band, ...), over `settings`.
 void parse_settings(const YAML::Node& item, const std::string& what, ForecastSettings& settings,
                     Problems& problems)
@@ -240,6 +301,8 @@ void parse_settings(const YAML::Node& item, const std::string& what, ForecastSet
     if (settings.hard_staleness < settings.max_staleness) {
         problems.add(item, what + ": hardStaleness must not be shorter than maxStaleness");
     }
+    parse_seasonality_key(item, what, settings.seasonality, problems);
+    check_seasonality(item, what, settings, problems);
 }
 
 std::optional<IhpaRef> parse_ihpa_ref(const YAML::Node& node, const std::string& what,
@@ -275,7 +338,7 @@ void parse_forecasts(const YAML::Node& list, AdapterConfig& config, std::set<std
                 item, "forecast",
                 {"name", "ihpa", "source", "query", "labels", "leadTime", "rule", "band", "floor",
                  "model", "step", "history", "minHistory", "maxStaleness", "hardStaleness",
-                 "refitInterval"},
+                 "refitInterval", "seasonality"},
                 problems)) {
             continue;
         }

@@ -2,6 +2,7 @@
 
 #include "adapter/source/external_rules.hpp"
 #include "adapter/source/source_kind.hpp"
+#include "common/seasonality.hpp"
 #include "model/time_shift.hpp"
 
 #include <chrono>
@@ -49,6 +50,7 @@ struct ForecastSettings {
     std::chrono::seconds max_staleness{600};         ///< serve forecasts while data is this fresh
     std::chrono::seconds hard_staleness{3600};       ///< then the latest value; after it 503
     std::chrono::seconds refit_interval{300};        ///< how often the model is refitted
+    common::SeasonalPeriods seasonality;             ///< detected (nullopt), none or these periods
     bool operator==(const ForecastSettings&) const = default;
 };
 

@@ -82,7 +82,9 @@ void ForecastRegistry::release_series(const std::string& key)
 
 std::expected<void, std::string> ForecastRegistry::register_forecast(const ForecastConfig& forecast)
 {
-    auto forecaster = model::make_forecaster(forecast.settings.model);
+    model::FitOptions fit_options;
+    fit_options.seasonal_periods_seconds = forecast.settings.seasonality;
+    auto forecaster = model::make_forecaster(forecast.settings.model, fit_options);
     if (!forecaster) {
         return std::unexpected(forecaster.error().message);
     }

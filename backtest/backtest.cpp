@@ -101,7 +101,9 @@ std::expected<Scored, BacktestError> forecast_and_score(const BacktestOptions& o
     if (!checked) {
         return std::unexpected(checked.error());
     }
-    const auto forecaster = model::make_forecaster(options.model);
+    model::FitOptions fit_options;
+    fit_options.seasonal_periods_seconds = options.seasonality;
+    const auto forecaster = model::make_forecaster(options.model, fit_options);
     if (!forecaster) {
         return std::unexpected(BacktestError{forecaster.error().message});
     }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "common/seasonality.hpp"
+
 #include <Eigen/Core>
 
 #include <filesystem>
@@ -18,6 +20,7 @@ struct BacktestOptions {
     bool score_only = false;                         ///< score existing forecasts, fit nothing
     std::optional<std::filesystem::path> forecasts_dir; ///< score-only: NAME.csv [+ timings.csv]
     std::string model = "auto";                      ///< a name of model::forecaster_names()
+    common::SeasonalPeriods seasonality;             ///< detected (nullopt), none or these periods
     unsigned jobs = 1;                               ///< worker threads, >= 1
     Eigen::Index every = 1;                          ///< every-th BT1 origin only (1: BT1)
     std::optional<std::filesystem::path> json_path;  ///< also write the scores as JSON here

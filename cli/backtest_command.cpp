@@ -1,5 +1,6 @@
 #include "backtest/backtest.hpp"
 #include "cli/command.hpp"
+#include "common/seasonality.hpp"
 #include "model/registry.hpp"
 
 #include <CLI/CLI.hpp>
@@ -22,6 +23,7 @@ struct BacktestFlags {
     std::string out_dir;
     std::string forecasts_dir;
     std::string json_path;
+    std::string seasonality = "auto";
     bool list_models = false;
 };
 
@@ -61,6 +63,11 @@ void add_backtest_command(CLI::App& app, CommandAction& action)
     auto* score_only = cmd->add_flag("--score-only", flags->options.score_only,
                                      "Only score existing forecast files (see --forecasts)");
     model->excludes(score_only);
+    cmd->add_option("--seasonality", flags->seasonality,
+                    "Seasonal periods: auto (detected) | none | daily | weekly | durations, e.g. "
+                    "1d,7d")
+        ->capture_default_str()
+        ->excludes(score_only);
     cmd->add_option("--forecasts", flags->forecasts_dir,
                     "With --score-only: directory of NAME.csv forecasts [+ timings.csv]");
     cmd->add_option("--json", flags->json_path, "Also write the scores to this file as JSON");
@@ -80,6 +87,12 @@ void add_backtest_command(CLI::App& app, CommandAction& action)
                 }
                 return 0;
             }
+            auto seasonality = common::parse_seasonality(flags->seasonality);
+            if (!seasonality) {
+                std::cerr << "ihpa backtest: --seasonality: " << seasonality.error() << '\n';
+                return backtest::kExitBadInput;
+            }
+            flags->options.seasonality = std::move(*seasonality);
             return backtest::run_backtest(flags->options, std::cout, std::cerr);
         };
     });

@@ -2,6 +2,7 @@
 #include "cli/command.hpp"
 
 #include "backtest/trace_csv.hpp"
+#include "common/seasonality.hpp"
 #include "model/registry.hpp"
 #include "model/time_shift.hpp"
 #include "simulate/behavior.hpp"
@@ -41,6 +42,7 @@ struct SimulateFlags {
     std::string rule = "windowMax";
     std::string band = "yhat";
     std::string model = "auto";
+    std::string seasonality = "auto";
     int min_replicas = 1;
     int max_replicas = 1000;
     std::string behavior;
@@ -106,7 +108,13 @@ int run_simulate(const SimulateFlags& flags)
     if (flags.html && flags.out.empty()) {
         return fail("--html: needs --out DIR to write the page to");
     }
-    auto forecaster = model::make_forecaster(flags.model);
+    const auto seasonality = common::parse_seasonality(flags.seasonality);
+    if (!seasonality) {
+        return fail("--seasonality: " + seasonality.error());
+    }
+    model::FitOptions fit_options;
+    fit_options.seasonal_periods_seconds = *seasonality;
+    auto forecaster = model::make_forecaster(flags.model, fit_options);
     if (!forecaster) {
         return fail("--model: " + forecaster.error().message);
     }
@@ -149,6 +157,7 @@ int run_simulate(const SimulateFlags& flags)
     run.trace_step_seconds = trace->series.step_seconds;
     run.capacity_source = capacity_source;
     run.model = flags.model;
+    run.seasonality = common::format_seasonality(*seasonality);
     run.rule = flags.rule;
     run.band = flags.band;
     run.feed = simulate::FeedSettings{model::TimeShift{*lead, *rule, *band, std::nullopt}, *refit, *history, 30};
@@ -209,6 +218,9 @@ void add_simulate_command(CLI::App& app, CommandAction& action)
     cmd->add_option("--rule", flags->rule, "Time-shift rule: point | windowMax")->capture_default_str();
     cmd->add_option("--band", flags->band, "Forecast band: yhat | upper | adjust")->capture_default_str();
     cmd->add_option("--model", flags->model, "Forecasting model (model registry name)")->capture_default_str();
+    cmd->add_option("--seasonality", flags->seasonality,
+                    "Seasonal periods: auto (detected) | none | daily | weekly | durations, e.g. 1d,7d")
+        ->capture_default_str();
     cmd->add_option("--min-replicas", flags->min_replicas, "HPA minReplicas")->capture_default_str();
     cmd->add_option("--max-replicas", flags->max_replicas, "HPA maxReplicas")->capture_default_str();
     cmd->add_option("--behavior", flags->behavior, "autoscaling/v2 behavior block, YAML or JSON")

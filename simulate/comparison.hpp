@@ -31,6 +31,7 @@ struct RunDescription {
     std::int64_t trace_step_seconds = 0;
     std::string capacity_source; ///< how the per-pod capacity was chosen, in words
     std::string model;           ///< forecasting model name
+    std::string seasonality = "auto"; ///< the seasonality setting, e.g. "auto", "none", "24h"
     std::string rule;            ///< time-shift rule as configured, e.g. "windowMax"
     std::string band;            ///< forecast band as configured, e.g. "yhat"
     FeedSettings feed;           ///< lead, rule, band, refit and history of the forecast entry

@@ -64,6 +64,7 @@ nlohmann::json summary_json(const Comparison& comparison, const RunDescription& 
         {"per_pod_capacity", sim.per_pod_capacity},
         {"capacity_source", run.capacity_source},
         {"model", run.model},
+        {"seasonality", run.seasonality},
         {"rule", run.rule},
         {"band", run.band},
         {"lead", format_duration(run.feed.shift.lead_seconds)},

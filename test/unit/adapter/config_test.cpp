@@ -30,6 +30,7 @@ forecasts:
     maxStaleness: 5m
     hardStaleness: 30m
     refitInterval: 2m
+    seasonality: [12h, 1d]
   - ihpa: {namespace: shop, name: web, metric: cpu}
     source: trace
 )",
@@ -55,6 +56,7 @@ forecasts:
     EXPECT_EQ(s.max_staleness, std::chrono::seconds(300));
     EXPECT_EQ(s.hard_staleness, std::chrono::seconds(1800));
     EXPECT_EQ(s.refit_interval, std::chrono::seconds(120));
+    EXPECT_EQ(s.seasonality, common::SeasonalPeriods{(std::vector<std::int64_t>{43200, 86400})});
     // design.md's defaults
     const ForecastConfig& ihpa = config->forecasts[1];
     EXPECT_EQ(ihpa.name, "ihpa-forecast");
@@ -70,6 +72,59 @@ forecasts:
     EXPECT_EQ(ihpa.settings.max_staleness, std::chrono::seconds(600));
     EXPECT_EQ(ihpa.settings.hard_staleness, std::chrono::seconds(3600));
     EXPECT_EQ(ihpa.settings.refit_interval, std::chrono::seconds(300));
+    EXPECT_FALSE(ihpa.settings.seasonality); // auto: detected
+}
+
+TEST(ConfigTest, SeasonalityKeywordsListsAndTheirProblems)
+{
+    const auto config = parse_config(R"(sources:
+  - name: trace
+    replay: {file: t.csv}
+forecasts:
+  - {name: a, source: trace, seasonality: none}
+  - {name: b, source: trace, seasonality: weekly}
+  - {name: c, source: trace, seasonality: "1d,7d"}
+  - {name: d, source: trace, seasonality: auto}
+)",
+                                     "s.yaml");
+    ASSERT_TRUE(config) << config.error().front();
+    using Periods = std::vector<std::int64_t>;
+    EXPECT_EQ(config->forecasts[0].settings.seasonality, common::SeasonalPeriods{Periods{}});
+    EXPECT_EQ(config->forecasts[1].settings.seasonality, common::SeasonalPeriods{Periods{604800}});
+    EXPECT_EQ(config->forecasts[2].settings.seasonality,
+              common::SeasonalPeriods{(Periods{86400, 604800})});
+    EXPECT_FALSE(config->forecasts[3].settings.seasonality);
+
+    const auto bad = parse_config(R"(sources:
+  - name: trace
+    replay: {file: t.csv}
+forecasts:
+  - {name: a, source: trace, seasonality: hourly}
+  - {name: b, source: trace, seasonality: [1d, "7d,1d"]}
+  - {name: c, source: trace, seasonality: {day: 1d}}
+  - {name: d, source: trace, seasonality: none, model: fourier}
+  - {name: e, source: trace, seasonality: [1m, 10d], history: 14d}
+  - {name: f, source: trace, seasonality: []}
+)",
+                                  "s.yaml");
+    ASSERT_FALSE(bad);
+    const std::vector<std::string> expected = {
+        "s.yaml:5: forecast a.seasonality: expected auto, none, daily, weekly or a "
+        "comma-separated list of durations such as 1d,7d; \"hourly\": expected a number at "
+        "position 1",
+        "s.yaml:6: forecast b.seasonality: a list item must be one duration",
+        "s.yaml:7: forecast c.seasonality must be auto, none, daily, weekly or a list of durations",
+        "s.yaml:8: forecast d: model fourier needs a seasonal period; seasonality is none",
+        "s.yaml:9: forecast e.seasonality: period 1m is shorter than two steps",
+        "s.yaml:9: forecast e.seasonality: period 240h needs two cycles of history, more than "
+        "history (336h)",
+        "s.yaml:10: forecast f.seasonality must be auto, none, daily, weekly or a list of "
+        "durations",
+    };
+    const auto& got = bad.error();
+    for (std::size_t i = 0; i < std::max(got.size(), expected.size()); ++i) {
+        EXPECT_EQ(i < got.size() ? got[i] : "", i < expected.size() ? expected[i] : "") << i;
+    }
 }
 
 TEST(ConfigTest, ReportsEveryProblemWithFileAndLine)

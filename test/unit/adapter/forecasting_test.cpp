@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <map>
+#include <numbers>
 
 namespace ihpa::adapter {
 namespace {
@@ -263,6 +265,30 @@ TEST_F(ForecastingFixture, MetricsShowStateModelAndLiveScore)
     EXPECT_GE(status.scored, 14U); // 20 predictions, the first 5 minutes still pending or settled
     ASSERT_TRUE(status.rel_mae);
     EXPECT_LT(*status.rel_mae, 1.0); // a smooth wave: Holt beats "use the current value"
+}
+
+TEST_F(ForecastingFixture, TheSeasonalitySettingReachesTheModel)
+{
+    // Four days of a clean daily cycle, backfilled at once: detected unless the config says none.
+    source->set("q", [](system_clock::time_point t) {
+        return 100.0 + 50.0 * std::sin(2.0 * std::numbers::pi *
+                                       static_cast<double>(unix_seconds(t) % 86400) / 86400.0);
+    });
+    ForecastConfig config = forecast("detected", "q");
+    config.settings.model = "holtWinters";
+    config.settings.step = 600s;
+    config.settings.history = 4 * 86400s;
+    ASSERT_TRUE(registry.register_forecast(config));
+    config.name = "flat";
+    config.settings.seasonality = std::vector<std::int64_t>{};
+    ASSERT_TRUE(registry.register_forecast(config));
+    tick(0s);
+    std::map<std::string, std::string> models;
+    for (const auto& f : registry.forecasts()) {
+        models[f->config().name] = f->status().model;
+    }
+    EXPECT_NE(models["detected"].find("period=144"), std::string::npos) << models["detected"];
+    EXPECT_NE(models["flat"].find("period=0"), std::string::npos) << models["flat"];
 }
 
 } // namespace

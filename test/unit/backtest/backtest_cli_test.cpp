@@ -174,6 +174,9 @@ TEST_F(BacktestCli, RejectsBadInputWithAPreciseMessage)
          "is the directory of the traces"},
         {"score-only without forecasts", "--score-only --traces " + at("traces"),
          "--score-only needs --forecasts DIR"},
+        {"bad seasonality",
+         "--traces " + at("traces") + " --out " + at("out") + " --seasonality hourly",
+         "--seasonality: expected auto, none, daily, weekly or a comma-separated list"},
     };
     for (const auto& c : cases) {
         SCOPED_TRACE(c.name);
@@ -181,6 +184,16 @@ TEST_F(BacktestCli, RejectsBadInputWithAPreciseMessage)
         EXPECT_EQ(outcome.status, 1) << outcome.output;
         EXPECT_NE(outcome.output.find(c.message), std::string::npos) << outcome.output;
     }
+}
+
+TEST_F(BacktestCli, TheSeasonalitySettingChangesTheForecasts)
+{
+    const std::string traces = "--trace " + at("traces/daily_wave.csv") + " --model holtWinters";
+    ASSERT_EQ(ihpa(traces + " --out " + at("auto")).status, 0);
+    ASSERT_EQ(ihpa(traces + " --out " + at("none") + " --seasonality none").status, 0);
+    const auto auto_forecasts = read_file(dir_ / "auto/daily_wave.csv");
+    ASSERT_FALSE(auto_forecasts.empty());
+    EXPECT_NE(auto_forecasts, read_file(dir_ / "none/daily_wave.csv"));
 }
 
 TEST_F(BacktestCli, NeverOverwritesATraceGivenByARelativePath)

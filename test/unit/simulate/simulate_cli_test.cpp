@@ -68,6 +68,7 @@ TEST_F(SimulateCli, WritesSummaryCsvSvgAndHtmlAndPrintsTheSummary)
     EXPECT_EQ(summary, nlohmann::json::parse(r.out));
     EXPECT_EQ(summary.at("settings").at("capacity_source"), "the trace's 95th percentile needs 20 pods");
     EXPECT_EQ(summary.at("settings").at("model"), "naive");
+    EXPECT_EQ(summary.at("settings").at("seasonality"), "auto");
     EXPECT_GT(summary.at("settings").at("fits").get<int>(), 0);
     EXPECT_LE(summary.at("oracle").at("under_provisioned_pod_minutes").get<double>(),
               summary.at("reactive").at("under_provisioned_pod_minutes").get<double>());
@@ -102,6 +103,7 @@ TEST_F(SimulateCli, RejectsBadFlagsNamingTheFlag)
         {trace + " --pod-startup 0s", "--pod-startup: invalid duration \"0s\": must be positive"},
         {trace + " --rule max", "--rule: unknown rule \"max\""},
         {trace + " --model nosuchmodel", "--model: unknown model \"nosuchmodel\""},
+        {trace + " --seasonality 1d,hourly", "--seasonality: expected auto, none, daily"},
         {trace + " --html", "--html: needs --out DIR"},
         {trace + " --min-replicas 5 --max-replicas 2", "--min-replicas/--max-replicas"},
         {trace + " --target-utilization 80", "--target-utilization requires --request"},
