@@ -167,6 +167,20 @@ void Adapter::start()
     start_loops();
 }
 
+void Adapter::mark_ready()
+{
+    if (!ready_.exchange(true)) {
+        IHPA_LOG(info, "adapter") << "ready: every source polled once, history loaded";
+    }
+}
+
+std::string Adapter::readiness() const
+{
+    return ready_ ? std::string()
+                  : std::string("history not loaded yet: waiting for the first poll of every "
+                                "source");
+}
+
 void Adapter::stop_loops()
 {
     loops_stop_.request_stop(); // a fitter round under way ends after the fits in flight
@@ -181,13 +195,18 @@ void Adapter::start_loops()
     // The fitter waits for every poller's first round (which backfills), so it does not fit
     // half-loaded histories and every model is fitted in one round.
     auto first_rounds_left = std::make_shared<std::atomic<std::size_t>>(pollers.size());
+    if (pollers.empty()) {
+        mark_ready();
+    }
     for (const auto& poller : pollers) {
         loops_.push_back(std::make_unique<BackgroundLoop>(
-            clock_, [poller, first_rounds_left, first = true,
+            clock_, [this, poller, first_rounds_left, first = true,
                      last_error = std::string()](auto now) mutable {
                 const auto next = poller->run_once(now);
                 if (first) {
-                    --*first_rounds_left;
+                    if (--*first_rounds_left == 0) {
+                        mark_ready();
+                    }
                     first = false;
                 }
                 const PollerStatus status = poller->status();

@@ -67,6 +67,10 @@ public:
     void start();
     /// Stops the loops and writes a final snapshot (when a state directory is set).
     void stop();
+    /// Empty once every source has been polled (and backfilled) once after `start`, and from
+    /// then on; before, why the adapter is not ready (for `/readyz`: serving before that would
+    /// answer 503 for data the sources have).
+    [[nodiscard]] std::string readiness() const;
 
     [[nodiscard]] ForecastRegistry& registry() { return registry_; }
     [[nodiscard]] const apiserver::ExternalMetricsProvider& provider() const { return *provider_; }
@@ -85,6 +89,8 @@ private:
     };
 
     void start_loops();
+    /// Records (and logs, once) that every source has been polled once.
+    void mark_ready();
     /// Stops and joins the loops, ending a fitter round early.
     void stop_loops();
 
@@ -108,6 +114,7 @@ private:
     std::mutex apply_mutex_; ///< one apply/start/stop at a time
     Applied applied_;
     bool running_ = false;
+    std::atomic<bool> ready_{false}; ///< see readiness()
     Timings timings_;
     std::stop_source loops_stop_; ///< asks the running loops' long steps to end early
     std::vector<std::unique_ptr<BackgroundLoop>> loops_;

@@ -140,6 +140,7 @@ int run_serve(const ServeFlags& flags)
     const apiserver::AlwaysAllowAuthorizer authorizer;
     apiserver::ServerMetrics metrics;
     router_config.extra_metrics = [&adapter] { return adapter.render_metrics(); };
+    router_config.readiness = [&adapter] { return adapter.readiness(); };
     const apiserver::Router router(adapter.provider(), authorizer, metrics,
                                    std::move(router_config));
     apiserver::Server server(flags.server, router, metrics);

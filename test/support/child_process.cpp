@@ -116,6 +116,9 @@ std::optional<int> ChildProcess::wait_exit(std::chrono::milliseconds timeout)
         return std::nullopt;
     }
     status_ = WIFEXITED(raw) ? WEXITSTATUS(raw) : 128 + WTERMSIG(raw);
+    // The reader may not have drained the pipe yet: output() must hold everything printed.
+    std::unique_lock lock(mutex_);
+    changed_.wait_for(lock, timeout, [this] { return eof_; });
     return status_;
 }
 
@@ -126,7 +129,7 @@ ServeInstance start_serve(const std::vector<std::string>& args)
     argv.insert(argv.end(), args.begin(), args.end());
     ServeInstance instance{std::make_unique<ChildProcess>(argv), 0};
     const auto line = instance.process->wait_for_output("listening on ");
-    if (line) {
+    if (line && instance.process->wait_for_output("ready: ")) {
         const auto colon = line->rfind(':', line->find(" with "));
         instance.port = std::atoi(line->c_str() + colon + 1);
     }

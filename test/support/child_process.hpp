@@ -33,7 +33,9 @@ public:
     [[nodiscard]] std::string output() const;
     /// Sends `signal`.
     void send_signal(int signal) const;
-    /// Waits for the exit status (the exit code, or 128 + signal); nullopt on timeout.
+    /// Waits for the exit status (the exit code, or 128 + signal); nullopt on timeout. After an
+    /// exit, also waits (up to `timeout` again) until the output pipe is drained, so `output()`
+    /// then holds everything the process printed.
     std::optional<int> wait_exit(std::chrono::milliseconds timeout);
 
 private:
@@ -55,8 +57,9 @@ struct ServeInstance {
     int port = 0; ///< 0 when it did not start; `process->output()` says why
 };
 
-/// Starts `ihpa serve` on 127.0.0.1 with `--secure-port 0` and `args`, and waits for its
-/// "listening on" line to learn the bound port.
+/// Starts `ihpa serve` on 127.0.0.1 with `--secure-port 0` and `args`, waits for its
+/// "listening on" line to learn the bound port and for its "ready:" line (every source polled
+/// once, so the metrics have their data; `/readyz` says ok from then on).
 ServeInstance start_serve(const std::vector<std::string>& args);
 
 /// The path of the `ihpa` binary under test.

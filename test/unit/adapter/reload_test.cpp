@@ -130,5 +130,22 @@ TEST_F(ReloadFixture, InvalidOrUnbuildableConfigurationKeepsTheRunningOne)
     EXPECT_EQ(watcher.run_once(), ConfigWatcher::Outcome::Unchanged);
 }
 
+TEST_F(ReloadFixture, NotReadyBeforeTheFirstPollReadyAtOnceWithoutSources)
+{
+    auto config = parse_config(text, "ihpa.yaml");
+    ASSERT_TRUE(config);
+    ASSERT_TRUE(adapter.apply(*config, "ihpa.yaml", resolve));
+    EXPECT_NE(adapter.readiness().find("waiting for the first poll"), std::string::npos);
+
+    Adapter empty{clock, AdapterOptions{}};
+    auto nothing = parse_config("sources: []\n", "empty.yaml");
+    ASSERT_TRUE(nothing) << nothing.error().front();
+    ASSERT_TRUE(empty.apply(*nothing, "empty.yaml", resolve));
+    EXPECT_FALSE(empty.readiness().empty());
+    empty.start(); // nothing to poll: ready at once
+    EXPECT_EQ(empty.readiness(), "");
+    empty.stop();
+}
+
 } // namespace
 } // namespace ihpa::adapter
