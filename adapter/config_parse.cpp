@@ -1,9 +1,9 @@
 #include "adapter/config_parse.hpp"
 
 #include "common/duration.hpp"
+#include "common/number_text.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 
 namespace ihpa::adapter::config_parse {
@@ -17,13 +17,6 @@ std::string join(std::initializer_list<const char*> keys)
         out += key;
     }
     return out;
-}
-
-std::string number_text(double value)
-{
-    char buffer[32];
-    const auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-    return std::string(buffer, end);
 }
 
 std::string shown(const YAML::Node& node)
@@ -127,8 +120,8 @@ std::optional<double> optional_number(const YAML::Node& map, const char* key,
     double value = 0.0;
     if (!node.IsScalar() || !YAML::convert<double>::decode(node, value) || !std::isfinite(value) ||
         value < min || value > max) {
-        problems.add(node, what + "." + key + " must be a number in [" + number_text(min) + ", " +
-                               number_text(max) + "], got " + shown(node));
+        problems.add(node, what + "." + key + " must be a number in [" + common::shortest_text(min) + ", " +
+                               common::shortest_text(max) + "], got " + shown(node));
         return std::nullopt;
     }
     return value;

@@ -1,6 +1,6 @@
 #include "adapter/config_watcher.hpp"
 
-#include "apiserver/log.hpp"
+#include "common/log.hpp"
 
 namespace ihpa::adapter {
 

@@ -2,18 +2,8 @@
 
 #include "common/duration.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 namespace ihpa::adapter {
 namespace {
-
-std::string lowercase(std::string text)
-{
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
 
 /// The latest pass-through value, or why it cannot be served.
 std::expected<Sample, std::string> passthrough_value(const ServingEntry& entry,
@@ -45,9 +35,8 @@ ForecastingProvider::get_external_metric(std::string_view ns,
                                          const apiserver::LabelSelector& selector,
                                          const apiserver::ExternalMetricInfo& info) const
 {
-    const std::string name = lowercase(info.metric);
     const auto table = registry_.table();
-    const auto found = table->find(name);
+    const auto found = table->find(info.metric);
     if (found == table->end()) {
         return std::unexpected(apiserver::metric_not_found(info.metric, ns));
     }

@@ -3,7 +3,7 @@
 // (run → handshake → read → write → read | close), each step with its own timeout.
 #include "apiserver/server.hpp"
 
-#include "apiserver/log.hpp"
+#include "common/log.hpp"
 #include "apiserver/tls_identity.hpp"
 
 #include <boost/asio/dispatch.hpp>

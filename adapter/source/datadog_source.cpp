@@ -1,7 +1,7 @@
 #include "adapter/source/datadog_source.hpp"
 
 #include "adapter/source/datadog_query.hpp"
-#include "apiserver/url.hpp"
+#include "common/url.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -98,7 +98,7 @@ DatadogSource::fetch(const std::string& query, TimePoint from, TimePoint to)
     HttpRequest request;
     request.url = "https://api." + options_.site + "/api/v1/query?from=" +
                   std::to_string(epoch_seconds(from)) + "&to=" + std::to_string(epoch_seconds(to)) +
-                  "&query=" + apiserver::percent_encode(query);
+                  "&query=" + common::percent_encode(query);
     request.headers = {{"DD-API-KEY", options_.api_key},
                        {"DD-APPLICATION-KEY", options_.app_key},
                        {"Accept", "application/json"}};

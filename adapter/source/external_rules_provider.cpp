@@ -1,24 +1,16 @@
 #include "adapter/source/external_rules_provider.hpp"
 
-#include "apiserver/log.hpp"
 #include "common/duration.hpp"
+#include "common/log.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 namespace ihpa::adapter {
 namespace {
 
 using std::chrono::system_clock;
-
-std::string lowercase(std::string_view text)
-{
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
 
 bool passes_filters(const ExternalRule& rule, const std::string& series)
 {
@@ -74,7 +66,7 @@ void ExternalRulesProvider::discover(system_clock::time_point now)
             }
             const auto metric = external_rules::map_name(rule.name_matches, rule.name_as, name->second);
             if (metric && !metric->empty()) {
-                names[lowercase(*metric)] = name->second;
+                names[common::lowercase(*metric)] = name->second;
             }
         }
         discovered_at_[i] = now;
@@ -140,7 +132,7 @@ ExternalRulesProvider::get_external_metric(std::string_view ns,
 {
     const system_clock::time_point now = clock_.now();
     std::unique_lock lock(mutex_);
-    const auto found = metrics_.find(lowercase(info.metric));
+    const auto found = metrics_.find(info.metric);
     if (found == metrics_.end()) {
         return std::unexpected(apiserver::metric_not_found(info.metric, ns));
     }

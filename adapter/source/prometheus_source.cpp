@@ -1,14 +1,12 @@
 #include "adapter/source/prometheus_source.hpp"
 
 #include "adapter/source/prometheus_response.hpp"
-#include "apiserver/log.hpp"
-#include "apiserver/url.hpp"
+#include "common/file.hpp"
+#include "common/log.hpp"
+#include "common/text.hpp"
+#include "common/url.hpp"
 
-#include <algorithm>
-#include <cctype>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 namespace ihpa::adapter {
 namespace {
@@ -26,14 +24,6 @@ std::string unix_time(system_clock::time_point time)
     const std::string digits = std::to_string(fraction);
     out += std::string(3 - digits.size(), '0') + digits;
     return out;
-}
-
-std::string trim(std::string text)
-{
-    const auto is_space = [](unsigned char c) { return std::isspace(c) != 0; };
-    text.erase(std::find_if_not(text.rbegin(), text.rend(), is_space).base(), text.end());
-    text.erase(text.begin(), std::find_if_not(text.begin(), text.end(), is_space));
-    return text;
 }
 
 void log_warnings(const std::vector<std::string>& warnings, const std::string& query)
@@ -73,14 +63,11 @@ std::expected<void, std::string> PrometheusSource::refresh_token()
     if (!token_.empty() && stamp == token_stamp_) {
         return {};
     }
-    std::ifstream in(options_.bearer_token_file, std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (!in) {
-        return std::unexpected(
-            error("cannot read bearer token file " + options_.bearer_token_file));
+    const auto text = common::read_file(options_.bearer_token_file);
+    if (!text) {
+        return std::unexpected(error("cannot read bearer token file: " + text.error()));
     }
-    std::string token = trim(text.str());
+    std::string token(common::trim(*text));
     if (token.empty()) {
         return std::unexpected(error("bearer token file " + options_.bearer_token_file +
                                      " is empty"));
@@ -101,7 +88,7 @@ PrometheusSource::get(const char* path, const std::vector<std::pair<std::string,
     char separator = '?';
     for (const auto& [name, value] : params) {
         request.url +=
-            separator + apiserver::percent_encode(name) + "=" + apiserver::percent_encode(value);
+            separator + common::percent_encode(name) + "=" + common::percent_encode(value);
         separator = '&';
     }
     request.headers = options_.headers;

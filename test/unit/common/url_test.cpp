@@ -1,8 +1,8 @@
-#include "apiserver/url.hpp"
+#include "common/url.hpp"
 
 #include <gtest/gtest.h>
 
-namespace ihpa::apiserver {
+namespace ihpa::common {
 namespace {
 
 TEST(UrlTest, PercentEncodeKeepsUnreservedCharactersOnly)
@@ -26,4 +26,4 @@ TEST(UrlTest, DecodeUndoesEncode)
 }
 
 } // namespace
-} // namespace ihpa::apiserver
+} // namespace ihpa::common

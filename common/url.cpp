@@ -1,8 +1,8 @@
-#include "apiserver/url.hpp"
+#include "common/url.hpp"
 
 #include <cctype>
 
-namespace ihpa::apiserver {
+namespace ihpa::common {
 namespace {
 
 int hex_digit(char h)
@@ -65,4 +65,4 @@ std::string percent_encode(std::string_view text)
     return out;
 }
 
-} // namespace ihpa::apiserver
+} // namespace ihpa::common

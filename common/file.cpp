@@ -1,4 +1,4 @@
-#include "backtest/text_file.hpp"
+#include "common/file.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -6,21 +6,21 @@
 #include <sstream>
 #include <system_error>
 
-namespace ihpa::backtest {
+namespace ihpa::common {
 namespace {
 
-BacktestError system_error(const std::filesystem::path& path, const std::string& what)
+std::string system_error(const std::filesystem::path& path, const std::string& what)
 {
-    return BacktestError{path.string() + ": " + what + " (" + std::strerror(errno) + ")"};
+    return path.string() + ": " + what + " (" + std::strerror(errno) + ")";
 }
 
 } // namespace
 
-std::expected<std::string, BacktestError> read_text_file(const std::filesystem::path& path)
+std::expected<std::string, std::string> read_file(const std::filesystem::path& path)
 {
     std::error_code ec;
     if (std::filesystem::is_directory(path, ec)) {
-        return std::unexpected(BacktestError{path.string() + ": is a directory, expected a file"});
+        return std::unexpected(path.string() + ": is a directory, expected a file");
     }
     errno = 0;
     std::ifstream in(path, std::ios::binary);
@@ -35,8 +35,8 @@ std::expected<std::string, BacktestError> read_text_file(const std::filesystem::
     return std::move(text).str();
 }
 
-std::expected<void, BacktestError> write_text_file(const std::filesystem::path& path,
-                                                   std::string_view text)
+std::expected<void, std::string> write_file(const std::filesystem::path& path,
+                                            std::string_view text)
 {
     errno = 0;
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -51,4 +51,4 @@ std::expected<void, BacktestError> write_text_file(const std::filesystem::path& 
     return {};
 }
 
-} // namespace ihpa::backtest
+} // namespace ihpa::common

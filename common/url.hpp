@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace ihpa::apiserver {
+namespace ihpa::common {
 
 /// Decodes %XX escapes (and `+` as a space when `plus_is_space`, as in query strings);
 /// nullopt when an escape is malformed or truncated.
@@ -14,4 +14,4 @@ namespace ihpa::apiserver {
 /// (letters, digits, `-`, `_`, `.`, `~`) stay, every other byte becomes %XX (upper-case hex).
 [[nodiscard]] std::string percent_encode(std::string_view text);
 
-} // namespace ihpa::apiserver
+} // namespace ihpa::common
