@@ -1,6 +1,6 @@
 #include "adapter/adapter_metrics.hpp"
-#include "adapter/forecast_registry.hpp"
-#include "adapter/forecasting_provider.hpp"
+#include "adapter/serving/forecast_registry.hpp"
+#include "adapter/serving/forecasting_provider.hpp"
 #include "adapter/history/fitter.hpp"
 #include "test/fakes/fake_clock.hpp"
 #include "test/fakes/fake_source.hpp"

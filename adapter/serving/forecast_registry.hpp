@@ -1,7 +1,7 @@
 #pragma once
 
 #include "adapter/config.hpp"
-#include "adapter/forecast_state.hpp"
+#include "adapter/serving/forecast_state.hpp"
 #include "adapter/history/history_store.hpp"
 #include "adapter/history/poller.hpp"
 

@@ -1,4 +1,4 @@
-#include "adapter/forecasting_provider.hpp"
+#include "adapter/serving/forecasting_provider.hpp"
 
 #include "common/duration.hpp"
 

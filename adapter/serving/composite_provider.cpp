@@ -1,4 +1,4 @@
-#include "adapter/composite_provider.hpp"
+#include "adapter/serving/composite_provider.hpp"
 
 #include <algorithm>
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "adapter/clock.hpp"
-#include "adapter/forecast_registry.hpp"
+#include "adapter/serving/forecast_registry.hpp"
 #include "apiserver/provider.hpp"
 
 namespace ihpa::adapter {

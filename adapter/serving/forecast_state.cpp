@@ -1,4 +1,4 @@
-#include "adapter/forecast_state.hpp"
+#include "adapter/serving/forecast_state.hpp"
 
 #include "common/duration.hpp"
 

@@ -1,4 +1,4 @@
-#include "adapter/forecast_registry.hpp"
+#include "adapter/serving/forecast_registry.hpp"
 
 #include "model/registry.hpp"
 
