@@ -1,7 +1,7 @@
 // `ihpa serve`: options → configuration → sources → provider → router → HTTPS server.
 #include "adapter/adapter.hpp"
-#include "adapter/config_watcher.hpp"
-#include "adapter/config.hpp"
+#include "adapter/config/config_watcher.hpp"
+#include "adapter/config/config.hpp"
 #include "common/file.hpp"
 #include "common/log.hpp"
 #include "apiserver/router.hpp"

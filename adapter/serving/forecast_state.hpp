@@ -1,6 +1,6 @@
 #pragma once
 
-#include "adapter/config.hpp"
+#include "adapter/config/config.hpp"
 #include "adapter/history/history_store.hpp"
 #include "adapter/history/live_score.hpp"
 #include "model/forecaster.hpp"

@@ -1,4 +1,4 @@
-#include "adapter/source/replay.hpp"
+#include "adapter/source/replay/replay.hpp"
 
 #include "test/fakes/source_kind_harness.hpp"
 

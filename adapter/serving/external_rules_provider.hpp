@@ -1,8 +1,8 @@
 #pragma once
 
 #include "adapter/clock.hpp"
-#include "adapter/source/external_rules.hpp"
-#include "adapter/source/prometheus_source.hpp"
+#include "adapter/config/external_rules.hpp"
+#include "adapter/source/prometheus/prometheus_source.hpp"
 #include "apiserver/provider.hpp"
 
 #include <chrono>

@@ -16,8 +16,8 @@
 //
 // Strict: unknown keys and wrong types are problems with their line.
 
-#include "adapter/config_parse.hpp"
-#include "adapter/source/external_rules_query.hpp"
+#include "adapter/config/config_parse.hpp"
+#include "adapter/source/prometheus/external_rules_query.hpp"
 
 #include <yaml-cpp/yaml.h>
 

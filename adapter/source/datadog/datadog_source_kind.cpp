@@ -1,7 +1,7 @@
-#include "adapter/source/datadog_source_kind.hpp"
+#include "adapter/source/datadog/datadog_source_kind.hpp"
 
-#include "adapter/source/datadog_query.hpp"
-#include "adapter/source/datadog_source.hpp"
+#include "adapter/source/datadog/datadog_query.hpp"
+#include "adapter/source/datadog/datadog_source.hpp"
 #include "adapter/source/source_options.hpp"
 
 #include <algorithm>

@@ -1,6 +1,6 @@
-#include "adapter/source/prometheus_source_kind.hpp"
+#include "adapter/source/prometheus/prometheus_source_kind.hpp"
 
-#include "adapter/source/prometheus_source.hpp"
+#include "adapter/source/prometheus/prometheus_source.hpp"
 
 #include <algorithm>
 #include <cctype>

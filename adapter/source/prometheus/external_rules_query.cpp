@@ -1,4 +1,4 @@
-#include "adapter/source/external_rules_query.hpp"
+#include "adapter/source/prometheus/external_rules_query.hpp"
 
 #include <algorithm>
 #include <cctype>

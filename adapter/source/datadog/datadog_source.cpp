@@ -1,6 +1,6 @@
-#include "adapter/source/datadog_source.hpp"
+#include "adapter/source/datadog/datadog_source.hpp"
 
-#include "adapter/source/datadog_query.hpp"
+#include "adapter/source/datadog/datadog_query.hpp"
 #include "common/url.hpp"
 
 #include <algorithm>

@@ -1,4 +1,4 @@
-#include "adapter/source/external_rules_provider.hpp"
+#include "adapter/serving/external_rules_provider.hpp"
 
 #include "common/duration.hpp"
 #include "common/log.hpp"

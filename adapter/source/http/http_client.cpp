@@ -3,7 +3,7 @@
 // on a private io_context, so that every step (resolve, connect, handshake, write, read) honours
 // one deadline for the whole request.
 
-#include "adapter/source/http_client.hpp"
+#include "adapter/source/http/http_client.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "adapter/source/external_rules.hpp"
+#include "adapter/config/external_rules.hpp"
 #include "adapter/source/source_kind.hpp"
 #include "common/seasonality.hpp"
 #include "model/time_shift.hpp"

@@ -1,4 +1,4 @@
-#include "adapter/source/datadog_response.hpp"
+#include "adapter/source/datadog/datadog_response.hpp"
 
 #include <nlohmann/json.hpp>
 

@@ -1,4 +1,4 @@
-#include "adapter/source/replay.hpp"
+#include "adapter/source/replay/replay.hpp"
 
 #include "common/duration.hpp"
 #include "common/time_series_csv.hpp"

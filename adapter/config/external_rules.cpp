@@ -1,6 +1,6 @@
-#include "adapter/source/external_rules.hpp"
+#include "adapter/config/external_rules.hpp"
 
-#include "adapter/source/prometheus_source_kind.hpp"
+#include "adapter/source/prometheus/prometheus_source_kind.hpp"
 
 #include <optional>
 

@@ -1,4 +1,4 @@
-#include "adapter/config_watcher.hpp"
+#include "adapter/config/config_watcher.hpp"
 
 #include "common/log.hpp"
 

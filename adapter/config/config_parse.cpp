@@ -1,4 +1,4 @@
-#include "adapter/config_parse.hpp"
+#include "adapter/config/config_parse.hpp"
 
 #include "common/duration.hpp"
 #include "common/number_text.hpp"

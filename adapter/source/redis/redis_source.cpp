@@ -1,6 +1,6 @@
-#include "adapter/source/redis_source.hpp"
+#include "adapter/source/redis/redis_source.hpp"
 
-#include "adapter/source/redis_query.hpp"
+#include "adapter/source/redis/redis_query.hpp"
 
 #include <hiredis.h>
 

@@ -1,7 +1,7 @@
-#include "adapter/source/redis_source_kind.hpp"
+#include "adapter/source/redis/redis_source_kind.hpp"
 
-#include "adapter/source/redis_query.hpp"
-#include "adapter/source/redis_source.hpp"
+#include "adapter/source/redis/redis_query.hpp"
+#include "adapter/source/redis/redis_source.hpp"
 #include "adapter/source/source_options.hpp"
 
 #include <charconv>

@@ -1,6 +1,6 @@
-#include "adapter/source/prometheus_source.hpp"
+#include "adapter/source/prometheus/prometheus_source.hpp"
 
-#include "adapter/source/prometheus_response.hpp"
+#include "adapter/source/prometheus/prometheus_response.hpp"
 #include "common/file.hpp"
 #include "common/log.hpp"
 #include "common/text.hpp"

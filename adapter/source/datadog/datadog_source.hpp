@@ -1,8 +1,8 @@
 #pragma once
 
 #include "adapter/clock.hpp"
-#include "adapter/source/datadog_response.hpp"
-#include "adapter/source/http_client.hpp"
+#include "adapter/source/datadog/datadog_response.hpp"
+#include "adapter/source/http/http_client.hpp"
 #include "adapter/source/metric_source.hpp"
 
 #include <chrono>

@@ -1,4 +1,4 @@
-#include "adapter/source/datadog_query.hpp"
+#include "adapter/source/datadog/datadog_query.hpp"
 
 #include <vector>
 
