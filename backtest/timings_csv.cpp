@@ -31,8 +31,9 @@ parse_timings_csv(std::string_view text, const std::filesystem::path& path)
         const auto& header = rows.empty() ? std::vector<std::string_view>{} : rows[0].fields;
         const auto found = std::find(header.begin(), header.end(), kColumns[c]);
         if (found == header.end()) {
-            return std::unexpected(BacktestError{
-                common::file_location(path, 1) + ": header must name the columns trace,seconds,origins"});
+            return std::unexpected(
+                BacktestError{common::file_location(path, 1) +
+                              ": header must name the columns trace,seconds,origins"});
         }
         column[c] = static_cast<std::size_t>(found - header.begin());
     }

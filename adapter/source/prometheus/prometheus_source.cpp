@@ -6,6 +6,7 @@
 #include "common/text.hpp"
 #include "common/url.hpp"
 
+#include <algorithm>
 #include <map>
 
 namespace ihpa::adapter {
