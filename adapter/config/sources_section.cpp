@@ -4,6 +4,7 @@ namespace ihpa::adapter::config_section {
 namespace {
 
 using config_parse::Problems;
+using std::chrono::milliseconds;
 
 std::string kind_names()
 {
