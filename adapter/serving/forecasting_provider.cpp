@@ -35,8 +35,9 @@ ForecastingProvider::get_external_metric(std::string_view ns,
                                          const apiserver::LabelSelector& selector,
                                          const apiserver::ExternalMetricInfo& info) const
 {
+    const std::string& name = info.metric;
     const auto table = registry_.table();
-    const auto found = table->find(info.metric);
+    const auto found = table->find(name);
     if (found == table->end()) {
         return std::unexpected(apiserver::metric_not_found(info.metric, ns));
     }
