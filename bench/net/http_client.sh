@@ -8,23 +8,16 @@
 # req/s, p50 and p99 latency; with --runs N the table holds the median of N runs. Then the
 # line counts of both clients.
 #
-# Usage: bench/net/http_client.sh [--requests 20000] [--runs 3] [--size 4096]
+# Usage: [REQUESTS=20000] [RUNS=3] [SIZE=4096] bench/net/http_client.sh
 # Needs nginx (nginx-light), openssl, curl; builds bench/net in Release into build-release/.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-requests=20000
-runs=3
-size=4096
-while [[ $# -gt 0 ]]; do
-    case $1 in
-    --requests) requests=${2:?--requests needs a value}; shift 2 ;;
-    --runs) runs=${2:?--runs needs a value}; shift 2 ;;
-    --size) size=${2:?--size needs a value}; shift 2 ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
-    *) echo "http_client.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
-    esac
-done
+requests=${REQUESTS:-20000}
+runs=${RUNS:-3}
+size=${SIZE:-4096}
+[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,13p' "$0"; exit 0; }
+[[ $# -eq 0 ]] || { echo "http_client.sh: no arguments; set REQUESTS, RUNS, SIZE (see --help)" >&2; exit 2; }
 say() { echo "http_client.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 PATH=$PATH:/usr/sbin:/sbin
@@ -62,28 +55,16 @@ for _ in $(seq 50); do
 done
 [[ -n $port ]] || die "no free port"
 cat >"$tmp/nginx/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $tmp/nginx/nginx.pid;
-error_log $tmp/nginx/logs/error.log warn;
+worker_processes 1; daemon off; pid $tmp/nginx/nginx.pid; error_log $tmp/nginx/logs/error.log warn;
 events { worker_connections 1024; }
 http {
-    access_log off;
-    default_type application/json;
-    open_file_cache max=16 inactive=60s;
-    keepalive_requests 1000000000;
-    keepalive_timeout 300s;
-    client_body_temp_path $tmp/nginx/client_body;
-    proxy_temp_path $tmp/nginx/proxy;
-    fastcgi_temp_path $tmp/nginx/fastcgi;
-    uwsgi_temp_path $tmp/nginx/uwsgi;
-    scgi_temp_path $tmp/nginx/scgi;
-    ssl_protocols TLSv1.2 TLSv1.3;
+    access_log off; default_type application/json; open_file_cache max=16 inactive=60s;
+    keepalive_requests 1000000000; keepalive_timeout 300s; ssl_protocols TLSv1.2 TLSv1.3;
+    client_body_temp_path $tmp/nginx/body; proxy_temp_path $tmp/nginx/proxy;
+    fastcgi_temp_path $tmp/nginx/fcgi; uwsgi_temp_path $tmp/nginx/uwsgi; scgi_temp_path $tmp/nginx/scgi;
     server {
-        listen 127.0.0.1:$port ssl;
-        ssl_certificate $tmp/certs/serving.crt;
-        ssl_certificate_key $tmp/certs/serving.key;
-        root $tmp/www;
+        listen 127.0.0.1:$port ssl; root $tmp/www;
+        ssl_certificate $tmp/certs/serving.crt; ssl_certificate_key $tmp/certs/serving.key;
     }
 }
 CONF
