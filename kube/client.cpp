@@ -272,4 +272,9 @@ Sleeper thread_sleeper()
     return [](std::chrono::milliseconds delay) { std::this_thread::sleep_for(delay); };
 }
 
+Sleeper cancellable_sleeper(std::shared_ptr<net::CancelToken> cancel)
+{
+    return [cancel = std::move(cancel)](std::chrono::milliseconds delay) { (void)cancel->wait_for(delay); };
+}
+
 } // namespace ihpa::kube

@@ -150,4 +150,7 @@ update_with_retry(KubeClient& client, const ResourceType& type, const std::strin
 /// Sleeps on the calling thread.
 [[nodiscard]] Sleeper thread_sleeper();
 
+/// Sleeps on the calling thread, returning early once `cancel` is cancelled.
+[[nodiscard]] Sleeper cancellable_sleeper(std::shared_ptr<net::CancelToken> cancel);
+
 } // namespace ihpa::kube

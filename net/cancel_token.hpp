@@ -1,6 +1,8 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <mutex>
 
@@ -20,10 +22,14 @@ public:
     /// function unregisters. The call registers itself while it waits.
     void set_waker(std::function<void()> waker);
 
+    /// Waits up to `timeout` or until cancel(); true when cancelled.
+    bool wait_for(std::chrono::milliseconds timeout);
+
 private:
     std::atomic<bool> cancelled_{false};
     std::mutex mutex_;
     std::function<void()> waker_;
+    std::condition_variable cancelled_cv_;
 };
 
 } // namespace ihpa::net

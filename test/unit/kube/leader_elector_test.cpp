@@ -122,6 +122,27 @@ TEST(LeaderElector, MeasuresExpiryFromItsOwnFirstObservation)
     EXPECT_EQ(e.spec()["holderIdentity"], "late");
 }
 
+TEST(LeaderElector, RunReportsLeadershipAndReleasesAtTheEnd)
+{
+    Elect e;
+    auto a = e.make("a");
+    auto cancel = std::make_shared<net::CancelToken>();
+    std::vector<std::string> calls;
+    int sleeps = 0;
+    a.run(
+        cancel, [&] { calls.push_back("started"); }, [&] { calls.push_back("stopped"); },
+        [&](std::chrono::milliseconds period) {
+            EXPECT_EQ(period, 2s);
+            e.now += period;
+            if (++sleeps == 3) {
+                cancel->cancel();
+            }
+        });
+    EXPECT_EQ(calls, (std::vector<std::string>{"started", "stopped"}));
+    EXPECT_EQ(e.spec()["holderIdentity"], "");
+    EXPECT_EQ(e.spec()["renewTime"], format_micro_time(e.now));
+}
+
 TEST(EventRecorder, CreatesAnEventThenCountsIdenticalOnesInItsSeries)
 {
     FakeCluster cluster;

@@ -138,5 +138,15 @@ TEST(HttpStream, FailsWhenTheConnectionDropsMidStream)
     EXPECT_NE(result.error().find("read failed"), std::string::npos) << result.error();
 }
 
+TEST(CancelToken, WaitReturnsAtCancelOrTimeout)
+{
+    CancelToken token;
+    EXPECT_FALSE(token.wait_for(std::chrono::milliseconds(1)));
+    std::thread canceller([&token] { token.cancel(); });
+    EXPECT_TRUE(token.wait_for(std::chrono::minutes(1)));
+    canceller.join();
+    EXPECT_TRUE(token.cancelled());
+}
+
 } // namespace
 } // namespace ihpa::net
