@@ -1,7 +1,7 @@
 #include "kube/config.hpp"
 
 #include "kube/base64.hpp"
-#include "kube/token_file.hpp"
+#include "net/token_file.hpp"
 
 #include <yaml-cpp/yaml.h>
 
@@ -207,7 +207,7 @@ net::HttpClientOptions ClusterConfig::client_options(net::HttpClientOptions base
 {
     base.tls = tls;
     if (!token_file.empty()) {
-        base.bearer_token = token_file_supplier(token_file);
+        base.bearer_token = net::token_file_supplier(token_file);
     } else if (!token.empty()) {
         base.bearer_token = [token = token]() -> std::expected<std::string, std::string> { return token; };
     }

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 namespace ihpa::kube {
 namespace {
 
@@ -34,6 +36,25 @@ TEST(KubeClient, CreatesGetsAndSendsTheBearerToken)
     ASSERT_TRUE(got) << got.error().describe();
     EXPECT_EQ((*got)["data"]["k"], "v");
     EXPECT_EQ(cluster.server.requests().back().header("Authorization"), "Bearer test-token");
+}
+
+TEST(KubeClient, PicksUpARotatedTokenFile)
+{
+    test::FakeKubeApiServer server(FakeCluster::with_tls({}));
+    const std::string token = testing::TempDir() + "kube-client.token";
+    std::ofstream(token) << "first";
+    ClusterConfig config;
+    config.server = "https://localhost:" + std::to_string(server.port());
+    config.tls.ca.file = test::Certificates::get().file("serving-ca.crt");
+    config.token_file = token;
+    auto client = make_kube_client(config);
+    ASSERT_TRUE(client) << client.error();
+    ASSERT_FALSE((*client)->get(config_maps(), "a", "x").error().retryable());
+    std::ofstream(token) << "second-token";
+    ASSERT_FALSE((*client)->get(config_maps(), "a", "x").error().retryable());
+    const auto requests = server.requests();
+    EXPECT_EQ(requests[0].header("Authorization"), "Bearer first");
+    EXPECT_EQ(requests[1].header("Authorization"), "Bearer second-token");
 }
 
 TEST(KubeClient, ParsesTheStatusOfAnErrorAnswer)

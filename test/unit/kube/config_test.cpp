@@ -1,7 +1,6 @@
 #include "kube/config.hpp"
 
 #include "kube/base64.hpp"
-#include "kube/token_file.hpp"
 
 #include <gtest/gtest.h>
 
@@ -115,20 +114,6 @@ TEST(InClusterConfig, UsesTheServiceEnvironmentAndTheAccountFiles)
                                 dir + "/none")
                   .error(),
               "in-cluster configuration: cannot read " + dir + "/none/token");
-}
-
-TEST(TokenFile, IsReadAgainWhenItChanges)
-{
-    const std::string file = testing::TempDir() + "rotating.token";
-    std::ofstream(file) << "  first\n";
-    const auto supplier = token_file_supplier(file);
-    EXPECT_EQ(supplier().value(), "first");
-    std::ofstream(file) << "second-token\n"; // another size: seen even within the same mtime tick
-    EXPECT_EQ(supplier().value(), "second-token");
-    std::ofstream(file) << "\n";
-    EXPECT_EQ(supplier().error(), "token file " + file + " is empty");
-    std::filesystem::remove(file);
-    EXPECT_EQ(supplier().error(), "cannot read token file " + file);
 }
 
 TEST(Base64, DecodesPaddedTextAndRejectsTheRest)

@@ -1,4 +1,4 @@
-#include "kube/token_file.hpp"
+#include "net/token_file.hpp"
 
 #include <sys/stat.h>
 
@@ -7,7 +7,7 @@
 #include <mutex>
 #include <sstream>
 
-namespace ihpa::kube {
+namespace ihpa::net {
 namespace {
 
 struct CachedToken {
@@ -49,11 +49,11 @@ std::expected<std::string, std::string> read_token(CachedToken& cache)
 
 } // namespace
 
-net::TokenSupplier token_file_supplier(const std::string& path)
+TokenSupplier token_file_supplier(const std::string& path)
 {
     auto cache = std::make_shared<CachedToken>();
     cache->path = path;
     return [cache]() { return read_token(*cache); };
 }
 
-} // namespace ihpa::kube
+} // namespace ihpa::net
