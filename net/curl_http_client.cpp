@@ -385,7 +385,10 @@ std::string CurlHttpClient::describe(const HttpUrl& url, CURLcode code, const Tr
         }
         if (connected_us == 0) {
             return message + "connect failed: timed out after " +
-                   std::to_string(std::min(timeout, options_.connect_timeout).count()) + " ms";
+                   std::to_string((timeout.count() > 0 ? std::min(timeout, options_.connect_timeout)
+                                                        : options_.connect_timeout)
+                                      .count()) +
+                   " ms";
         }
         return message + "read failed: timed out after " + std::to_string(timeout.count()) + " ms";
     }
