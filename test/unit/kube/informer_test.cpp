@@ -130,6 +130,19 @@ TEST(Informer, RelistsAfterGoneAndReportsTheDifferences)
     EXPECT_TRUE(f.sleeps.empty()); // a relist after 410 does not back off
 }
 
+TEST(Informer, RelistsWhenTheWatchIsAnsweredWithHttp410)
+{
+    InformerFixture f;
+    ASSERT_TRUE(f.informer.run_once());
+    f.cluster.server.fail_next(1, 410, "Expired");
+    ASSERT_TRUE(f.informer.run_once());
+    EXPECT_TRUE(f.informer.needs_list());
+    ASSERT_TRUE(f.informer.run_once());
+    EXPECT_FALSE(f.informer.needs_list());
+    EXPECT_EQ(f.cluster.server.requests().back().query.count("watch"), 0U); // the relist
+    EXPECT_TRUE(f.sleeps.empty());
+}
+
 TEST(Informer, BacksOffAfterAFailureAndResumesFromTheLastResourceVersion)
 {
     InformerFixture f;
