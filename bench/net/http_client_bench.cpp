@@ -2,7 +2,7 @@
 // time), timing each request: the adapter's Boost.Beast client against the libcurl client.
 // Usage: http_client_bench beast|curl URL CA_FILE REQUESTS [fresh]
 // Prints: client mode requests seconds req/s p50_us p99_us
-#include "adapter/source/http_client.hpp"
+#include "adapter/source/http/http_client.hpp"
 #include "net/http_client.hpp"
 
 #include <algorithm>
