@@ -2,6 +2,8 @@
 
 #include "controller/forecast_plan.hpp"
 
+#include <algorithm>
+
 namespace ihpa::controller {
 namespace {
 
@@ -42,7 +44,8 @@ json canonical_quantity(const json& value, const QuantityCodec& codec)
     return value;
 }
 
-/// An HPA spec as the apiserver stores it: defaults applied, quantities canonical.
+/// An HPA spec as the apiserver stores it: defaults applied, quantities canonical, metrics in
+/// one order.
 json normalized_spec(json spec, const QuantityCodec& codec)
 {
     if (!spec.is_object()) {
@@ -70,6 +73,11 @@ json normalized_spec(json spec, const QuantityCodec& codec)
                 }
             }
         }
+        // The HPA takes the maximum over its metrics, so their order means nothing, and the
+        // apiserver does not keep it: 1.26 stores HPAs as autoscaling/v1, whose round trip
+        // moves a cpu Utilization metric behind the others.
+        std::sort(spec["metrics"].begin(), spec["metrics"].end(),
+                  [](const json& a, const json& b) { return a.dump() < b.dump(); });
     }
     return spec;
 }

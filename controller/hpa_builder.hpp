@@ -30,7 +30,8 @@ namespace ihpa::controller {
 
 /// True when `observed` is what `desired` becomes once the apiserver stored it, so that no
 /// write is needed: its spec equals the desired one after the API's defaults (minReplicas 1,
-/// the omitted parts of a given behavior) and with quantities compared by value, it has every
+/// the omitted parts of a given behavior), with quantities compared by value and metrics in any
+/// order (the apiserver reorders them; the HPA takes their maximum), it has every
 /// template label and annotation with the same value (others may be added by other tools), and
 /// it is owned by the same object.
 [[nodiscard]] bool hpa_matches(const nlohmann::json& observed, const nlohmann::json& desired,

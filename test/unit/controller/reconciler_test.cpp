@@ -196,7 +196,7 @@ TEST(Reconciler, ASecondRoundWithNothingChangedKeepsTimesAndRecordsNoEvent)
     EXPECT_EQ(third.events[1], (Event{"Normal", "InUse", "the HPA reads a forecast of every metric"}));
 }
 
-TEST(Reconciler, ServerSideDefaultsAndCanonicalQuantitiesAreNoDrift)
+TEST(Reconciler, ServerSideDefaultsCanonicalQuantitiesAndMetricOrderAreNoDrift)
 {
     json ihpa = ihpa_object(json::array({external_metric("http_requests", "AverageValue", "0.5")}));
     ihpa["spec"]["template"]["spec"].erase("minReplicas");
@@ -210,6 +210,10 @@ TEST(Reconciler, ServerSideDefaultsAndCanonicalQuantitiesAreNoDrift)
     ASSERT_EQ((*input.hpa)["spec"]["metrics"][0]["external"]["target"]["averageValue"], "500m");
     (*input.hpa)["metadata"]["annotations"] = {{"kubectl.kubernetes.io/last-applied-configuration", "{}"}};
     EXPECT_EQ(reconcile(input).action, HpaAction::None);
+    json& metrics = (*input.hpa)["spec"]["metrics"];
+    ASSERT_EQ(metrics.size(), 2U);
+    std::swap(metrics[0], metrics[1]);
+    EXPECT_EQ(reconcile(input).action, HpaAction::None) << "the apiserver may reorder metrics";
 
     (*input.hpa)["spec"]["behavior"]["scaleDown"]["stabilizationWindowSeconds"] = 300;
     const ReconcileResult repaired = reconcile(input);
