@@ -3,6 +3,8 @@
 #include "controller/conditions.hpp"
 #include "controller/hpa_builder.hpp"
 
+#include <algorithm>
+
 namespace ihpa::controller {
 namespace {
 

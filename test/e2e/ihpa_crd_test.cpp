@@ -6,7 +6,6 @@
 // $IHPA_K8S_DIR), started once for the whole binary; skipped with a message where it, etcd or
 // kubectl is missing.
 #include "apiserver/quantity.hpp"
-#include "controller/hpa_builder.hpp"
 #include "controller/reconciler.hpp"
 #include "test/support/child_process.hpp"
 #include "test/unit/controller/ihpa_fixture.hpp"
@@ -21,6 +20,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <memory>
 
 namespace ihpa::test {
 namespace {
@@ -300,6 +301,9 @@ void IhpaCrdTest::reconciled_hpa_is_valid_stays_in_sync_is_repaired_and_is_colle
     const auto [table_status, table] = plane_->kubectl("get ihpa web");
     EXPECT_NE(table.find("InUse"), std::string::npos) << table;
     EXPECT_NE(table.find("True"), std::string::npos) << table;
+    const auto [describe_status, described] = plane_->kubectl("describe ihpa web");
+    EXPECT_NE(described.find("the HPA reads a forecast of every metric"), std::string::npos)
+        << described;
 
     // someone edits the HPA: the update restores it and the apiserver takes it
     const auto [edit_status, edit] = plane_->kubectl(
