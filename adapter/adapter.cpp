@@ -1,7 +1,7 @@
 #include "adapter/adapter.hpp"
 
 #include "adapter/adapter_metrics.hpp"
-#include "apiserver/log.hpp"
+#include "common/log.hpp"
 
 namespace ihpa::adapter {
 namespace {

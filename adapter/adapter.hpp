@@ -2,14 +2,14 @@
 
 #include "adapter/background_loop.hpp"
 #include "adapter/clock.hpp"
-#include "adapter/composite_provider.hpp"
-#include "adapter/config.hpp"
-#include "adapter/forecast_registry.hpp"
-#include "adapter/forecasting_provider.hpp"
+#include "adapter/serving/composite_provider.hpp"
+#include "adapter/config/config.hpp"
+#include "adapter/serving/forecast_registry.hpp"
+#include "adapter/serving/forecasting_provider.hpp"
 #include "adapter/history/fitter.hpp"
 #include "adapter/history/history_store.hpp"
 #include "adapter/history/snapshot.hpp"
-#include "adapter/source/external_rules_provider.hpp"
+#include "adapter/serving/external_rules_provider.hpp"
 
 #include <atomic>
 #include <chrono>

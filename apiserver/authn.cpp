@@ -1,9 +1,9 @@
 #include "apiserver/authn.hpp"
 
-#include "apiserver/url.hpp"
+#include "common/text.hpp"
+#include "common/url.hpp"
 
 #include <algorithm>
-#include <cctype>
 
 namespace ihpa::apiserver {
 namespace {
@@ -13,27 +13,11 @@ constexpr std::string_view kGroupHeader = "x-remote-group";
 constexpr std::string_view kExtraPrefix = "x-remote-extra-";
 constexpr std::string_view kAuthenticatedGroup = "system:authenticated";
 
-bool iequals(std::string_view a, std::string_view b)
-{
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) ==
-                      std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-bool istarts_with(std::string_view s, std::string_view prefix)
-{
-    return s.size() >= prefix.size() && iequals(s.substr(0, prefix.size()), prefix);
-}
-
 /// Kubernetes lowercases extra keys and path-unescapes them (`unescapeExtraKey`); a key that
 /// does not unescape is kept as received, as upstream does.
 std::string extra_key(std::string_view raw)
 {
-    std::string key = percent_decode(raw, false).value_or(std::string(raw));
-    std::transform(key.begin(), key.end(), key.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return key;
+    return common::lowercase(common::percent_decode(raw, false).value_or(std::string(raw)));
 }
 
 } // namespace
@@ -67,13 +51,13 @@ std::expected<Identity, ApiError> authenticate(const RequestHeaderConfig& config
     }
     Identity identity;
     for (const auto& [name, value] : headers) {
-        if (iequals(name, kUserHeader)) {
+        if (common::iequals(name, kUserHeader)) {
             if (identity.user.empty()) {
                 identity.user = value;
             }
-        } else if (iequals(name, kGroupHeader)) {
+        } else if (common::iequals(name, kGroupHeader)) {
             identity.groups.emplace_back(value);
-        } else if (istarts_with(name, kExtraPrefix)) {
+        } else if (common::istarts_with(name, kExtraPrefix)) {
             identity.extra[extra_key(name.substr(kExtraPrefix.size()))].emplace_back(value);
         }
     }

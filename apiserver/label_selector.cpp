@@ -1,6 +1,6 @@
 #include "apiserver/label_selector.hpp"
 
-#include "apiserver/parse_int.hpp"
+#include "common/number_text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -292,7 +292,7 @@ private:
                 return invalid("value", value, valid.error());
             }
             if ((*parsed == Op::GreaterThan || *parsed == Op::LessThan) &&
-                !parse_int64(value.text)) {
+                !common::parse_int64(value.text)) {
                 return invalid("value", value,
                                {"for 'Gt', 'Lt' operators, the value must be an integer"});
             }
@@ -439,9 +439,9 @@ bool LabelRequirement::matches(const std::map<std::string, std::string>& labels)
         return false;
     case Op::GreaterThan:
     case Op::LessThan: {
-        const std::optional<std::int64_t> actual = parse_int64(it->second);
+        const std::optional<std::int64_t> actual = common::parse_int64(it->second);
         const std::optional<std::int64_t> bound =
-            values.size() == 1 ? parse_int64(values.front()) : std::nullopt;
+            values.size() == 1 ? common::parse_int64(values.front()) : std::nullopt;
         if (!actual || !bound) {
             return false;
         }

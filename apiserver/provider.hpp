@@ -14,7 +14,8 @@
 
 namespace ihpa::apiserver {
 
-/// Identifies the external metric a request names (the path segment, lowercased by clients).
+/// Identifies the external metric a request names: the path segment, lowercased once by the
+/// router (clients lowercase it too), so providers compare names as they are.
 struct ExternalMetricInfo {
     std::string metric;
 };

@@ -1,6 +1,6 @@
 #include "apiserver/quantity.hpp"
 
-#include "apiserver/parse_int.hpp"
+#include "common/number_text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -188,7 +188,7 @@ std::optional<Scale> interpret_suffix(std::string_view suffix)
         return named->scale;
     }
     if (suffix.size() > 1 && (suffix.front() == 'e' || suffix.front() == 'E')) {
-        if (const auto exponent = parse_int64(suffix.substr(1))) {
+        if (const auto exponent = common::parse_int64(suffix.substr(1))) {
             return Scale{std::clamp(*exponent, -kMaxExponent, kMaxExponent), 0};
         }
     }

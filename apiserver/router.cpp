@@ -1,7 +1,8 @@
 #include "apiserver/router.hpp"
 
 #include "apiserver/discovery.hpp"
-#include "apiserver/url.hpp"
+#include "common/text.hpp"
+#include "common/url.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -14,32 +15,13 @@ namespace {
 constexpr std::string_view kTextPlain = "text/plain; charset=utf-8";
 constexpr std::string_view kPrometheusText = "text/plain; version=0.0.4; charset=utf-8";
 
-std::string lowercase(std::string_view s)
-{
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
-std::string_view trim(std::string_view s)
-{
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) {
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) {
-        s.remove_suffix(1);
-    }
-    return s;
-}
-
 /// True when one media range of `accept` can be answered with plain JSON. Kubernetes clients
 /// ask for protobuf with `*/*` or JSON as a fallback; a protobuf-only request is answered in
 /// JSON too, because client-go decodes by the response Content-Type. Ranges with an `as=`
 /// parameter (aggregated discovery) ask for a different document and do not count.
 bool accepts_json(std::string_view accept)
 {
-    if (trim(accept).empty()) {
+    if (common::trim(accept).empty()) {
         return true;
     }
     while (!accept.empty()) {
@@ -47,9 +29,9 @@ bool accepts_json(std::string_view accept)
         const std::string_view range = accept.substr(0, comma);
         accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
         const auto semi = range.find(';');
-        const std::string type = lowercase(trim(range.substr(0, semi)));
+        const std::string type = common::lowercase(common::trim(range.substr(0, semi)));
         const std::string params =
-            semi == std::string_view::npos ? std::string{} : lowercase(range.substr(semi));
+            semi == std::string_view::npos ? std::string{} : common::lowercase(range.substr(semi));
         if (params.find("as=") != std::string::npos) {
             continue;
         }
@@ -83,7 +65,7 @@ std::optional<std::vector<std::string>> split_path(std::string_view path)
     }
     while (true) {
         const auto slash = path.find('/');
-        auto decoded = percent_decode(path.substr(0, slash), false);
+        auto decoded = common::percent_decode(path.substr(0, slash), false);
         if (!decoded) {
             return std::nullopt;
         }
@@ -105,7 +87,7 @@ std::expected<std::optional<std::string>, ApiError> query_param(std::string_view
         const std::string_view pair = query.substr(0, amp);
         query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
         const auto eq = pair.find('=');
-        auto key = percent_decode(pair.substr(0, eq), true);
+        auto key = common::percent_decode(pair.substr(0, eq), true);
         if (!key) {
             return std::unexpected(bad_request("malformed query string: invalid escape in \"" +
                                                std::string(pair) + "\""));
@@ -113,7 +95,7 @@ std::expected<std::optional<std::string>, ApiError> query_param(std::string_view
         if (*key != name) {
             continue;
         }
-        auto value = percent_decode(
+        auto value = common::percent_decode(
             eq == std::string_view::npos ? std::string_view{} : pair.substr(eq + 1), true);
         if (!value) {
             return std::unexpected(bad_request("malformed query string: invalid escape in " +
@@ -237,7 +219,7 @@ ApiResponse Router::handle_api(const ApiRequest& request, std::string_view path,
         attributes.api_group = kGroup;
         attributes.api_version = kVersion;
         attributes.ns = seg[4];
-        attributes.resource = lowercase(seg[5]);
+        attributes.resource = common::lowercase(seg[5]);
     }
     ApiResponse response;
     if (!authorizer_.allowed(*identity, attributes)) {
@@ -309,7 +291,7 @@ ApiResponse Router::handle_metric(std::string_view ns, std::string_view metric,
         return error_response(bad_request("invalid labelSelector: " + selector.error().message),
                               "metric");
     }
-    const ExternalMetricInfo info{lowercase(metric)};
+    const ExternalMetricInfo info{common::lowercase(metric)};
     auto values = provider_.get_external_metric(ns, *selector, info);
     if (!values) {
         return error_response(values.error(), "metric");

@@ -1,10 +1,12 @@
-// The only translation unit that includes Beast and Asio (they cost ~40 s per TU to compile).
+// The only translation unit that includes Beast (~40 s to compile); Asio's TLS context alone is
+// also in tls_context.cpp, where the context is set up.
 // Shape after Boost.Beast's async SSL server example: listener → session state machine
 // (run → handshake → read → write → read | close), each step with its own timeout.
 #include "apiserver/server.hpp"
 
-#include "apiserver/log.hpp"
+#include "apiserver/tls_context.hpp"
 #include "apiserver/tls_identity.hpp"
+#include "common/log.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -16,8 +18,6 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
-#include <openssl/ssl.h>
 
 #include <atomic>
 #include <functional>
@@ -34,11 +34,6 @@ namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
-
-constexpr const char* kCipherList =
-    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
-    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
-    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
 class Session;
 
@@ -318,55 +313,6 @@ struct Server::Impl {
         };
     }
 
-    std::expected<void, std::string> configure_tls()
-    {
-        const ServerOptions& opt = shared.options;
-        auto identity = opt.tls_cert_file.empty()
-                            ? generate_self_signed_identity({"localhost", "127.0.0.1", "::1"})
-                            : load_pem_identity(opt.tls_cert_file, opt.tls_private_key_file);
-        if (!identity) {
-            return std::unexpected(identity.error());
-        }
-        if (opt.tls_cert_file.empty()) {
-            IHPA_LOG(warn, "server") << "no --tls-cert-file given: serving with a generated "
-                                     << identity->description;
-        } else {
-            IHPA_LOG(info, "server") << "serving certificate " << identity->description;
-        }
-        ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                        ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                        ssl::context::single_dh_use | ssl::context::no_compression);
-        SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
-        SSL_CTX_set_cipher_list(ctx.native_handle(), kCipherList);
-        beast::error_code ec;
-        ctx.use_certificate_chain(net::buffer(identity->certificate_chain), ec);
-        if (!ec) {
-            ctx.use_private_key(net::buffer(identity->private_key), ssl::context::pem, ec);
-        }
-        if (ec) {
-            return std::unexpected("cannot use the serving certificate: " + ec.message());
-        }
-        static constexpr unsigned char kSessionContext[] = "ihpa";
-        SSL_CTX_set_session_id_context(ctx.native_handle(), kSessionContext, sizeof kSessionContext - 1);
-        if (!opt.requestheader_client_ca_file.empty()) {
-            if (auto ok = check_ca_file(opt.requestheader_client_ca_file); !ok) {
-                return std::unexpected(ok.error());
-            }
-            ctx.load_verify_file(opt.requestheader_client_ca_file, ec);
-            if (ec) {
-                return std::unexpected("--requestheader-client-ca-file " +
-                                       opt.requestheader_client_ca_file + ": " + ec.message());
-            }
-            SSL_CTX_set_client_CA_list(ctx.native_handle(),
-                                       SSL_load_client_CA_file(opt.requestheader_client_ca_file.c_str()));
-            // Ask for a certificate but let the handshake finish whatever it is: the request is
-            // then answered with a 401 Status that says what was wrong (see inspect_peer_certificate).
-            ctx.set_verify_mode(ssl::verify_peer);
-            ctx.set_verify_callback([](bool, ssl::verify_context&) { return true; });
-        }
-        return {};
-    }
-
     std::expected<void, std::string> listen()
     {
         const ServerOptions& opt = shared.options;
@@ -472,7 +418,7 @@ Server::~Server() = default;
 
 std::expected<void, std::string> Server::start()
 {
-    if (auto ok = impl_->configure_tls(); !ok) {
+    if (auto ok = configure_tls_context(impl_->ctx, impl_->shared.options); !ok) {
         return ok;
     }
     return impl_->listen();

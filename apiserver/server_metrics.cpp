@@ -1,21 +1,10 @@
 #include "apiserver/server_metrics.hpp"
 
-#include <charconv>
+#include "common/number_text.hpp"
+
 #include <sstream>
 
 namespace ihpa::apiserver {
-namespace {
-
-/// The shortest fixed-notation text that reads back as `value` ("0.0001", never "1e-04").
-std::string shortest(double value)
-{
-    char buf[64];
-    const auto end = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::fixed).ptr;
-    return std::string(buf, end);
-}
-
-} // namespace
-
 void ServerMetrics::observe_request(std::string_view route, int code, double seconds)
 {
     const std::lock_guard lock(mutex_);
@@ -52,12 +41,12 @@ std::string ServerMetrics::render() const
     for (const auto& [route, stats] : routes_) {
         for (std::size_t i = 0; i < kLatencyBuckets.size(); ++i) {
             out << "ihpa_apiserver_request_duration_seconds_bucket{route=\"" << route << "\",le=\""
-                << shortest(kLatencyBuckets[i]) << "\"} " << stats.buckets[i] << '\n';
+                << common::shortest_fixed_text(kLatencyBuckets[i]) << "\"} " << stats.buckets[i] << '\n';
         }
         out << "ihpa_apiserver_request_duration_seconds_bucket{route=\"" << route
             << "\",le=\"+Inf\"} " << stats.count << '\n'
             << "ihpa_apiserver_request_duration_seconds_sum{route=\"" << route << "\"} "
-            << shortest(stats.sum) << '\n'
+            << common::shortest_fixed_text(stats.sum) << '\n'
             << "ihpa_apiserver_request_duration_seconds_count{route=\"" << route << "\"} "
             << stats.count << '\n';
     }

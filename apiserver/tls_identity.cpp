@@ -1,5 +1,7 @@
 #include "apiserver/tls_identity.hpp"
 
+#include "common/file.hpp"
+
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/ec.h>
@@ -12,9 +14,7 @@
 
 #include <arpa/inet.h>
 
-#include <fstream>
 #include <memory>
-#include <sstream>
 
 namespace ihpa::apiserver {
 namespace {
@@ -37,17 +37,6 @@ std::string openssl_error()
     char buf[256];
     ERR_error_string_n(code, buf, sizeof buf);
     return buf;
-}
-
-std::expected<std::string, std::string> read_file(const std::string& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return std::unexpected("cannot open " + path);
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
 }
 
 BioPtr memory_bio(const std::string& text)
@@ -83,7 +72,7 @@ struct CertificateFile {
 std::expected<CertificateFile, std::string> read_certificate_file(const std::string& path,
                                                                   const std::string& flag)
 {
-    auto text = read_file(path);
+    auto text = common::read_file(path);
     if (!text) {
         return std::unexpected(flag + ": " + text.error());
     }
@@ -106,7 +95,7 @@ std::expected<PemIdentity, std::string> load_pem_identity(const std::string& cer
     }
     std::string& cert_text = cert_file_contents->text;
     X509Ptr& cert = cert_file_contents->certificate;
-    auto key_text = read_file(key_file);
+    auto key_text = common::read_file(key_file);
     if (!key_text) {
         return std::unexpected("--tls-private-key-file: " + key_text.error());
     }

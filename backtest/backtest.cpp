@@ -4,9 +4,9 @@
 #include "backtest/forecast_csv.hpp"
 #include "backtest/report.hpp"
 #include "backtest/runner.hpp"
-#include "backtest/text_file.hpp"
 #include "backtest/timings_csv.hpp"
 #include "backtest/trace_set.hpp"
+#include "common/file.hpp"
 #include "model/registry.hpp"
 
 #include <algorithm>
@@ -126,8 +126,8 @@ std::expected<Scored, BacktestError> forecast_and_score(const BacktestOptions& o
         scored.scores.push_back(
             score_trace(traces[t].name, traces[t].series.values, runs[t]->forecasts));
     }
-    const auto written = write_text_file(*options.out_dir / kTimingsFile,
-                                         format_timings_csv(scored.timings));
+    const auto written = with_backtest_error(
+        common::write_file(*options.out_dir / kTimingsFile, format_timings_csv(scored.timings)));
     if (!written) {
         return std::unexpected(written.error());
     }
@@ -193,7 +193,8 @@ int run_backtest(const BacktestOptions& options, std::ostream& out, std::ostream
     }
     out << format_score_table(set);
     if (options.json_path) {
-        const auto written = write_text_file(*options.json_path, score_json(set).dump(1) + "\n");
+        const auto written = with_backtest_error(
+            common::write_file(*options.json_path, score_json(set).dump(1) + "\n"));
         if (!written) {
             return fail(written.error());
         }

@@ -1,6 +1,9 @@
 #pragma once
 
+#include <expected>
 #include <string>
+#include <type_traits>
+#include <utility>
 
 namespace ihpa::backtest {
 
@@ -10,5 +13,19 @@ namespace ihpa::backtest {
 struct BacktestError {
     std::string message;
 };
+
+/// `result` with its plain-text error (from a common/ helper) wrapped as a BacktestError.
+template <class T>
+[[nodiscard]] std::expected<T, BacktestError> with_backtest_error(std::expected<T, std::string> result)
+{
+    if (!result) {
+        return std::unexpected(BacktestError{std::move(result.error())});
+    }
+    if constexpr (std::is_void_v<T>) {
+        return {};
+    } else {
+        return std::move(*result);
+    }
+}
 
 } // namespace ihpa::backtest

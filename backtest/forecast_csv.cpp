@@ -1,7 +1,8 @@
 #include "backtest/forecast_csv.hpp"
 
-#include "backtest/csv_text.hpp"
-#include "backtest/text_file.hpp"
+#include "common/csv.hpp"
+#include "common/file.hpp"
+#include "common/number_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -16,7 +17,7 @@ constexpr std::string_view kHeader = "origin,horizon,yhat,lower,upper";
 BacktestError line_error(const std::filesystem::path& path, std::size_t line,
                          const std::string& what)
 {
-    return BacktestError{file_location(path, line) + ": " + what};
+    return BacktestError{common::file_location(path, line) + ": " + what};
 }
 
 std::string pair_text(Eigen::Index origin, std::int64_t horizon)
@@ -44,8 +45,8 @@ std::string format_forecast_csv(const TraceForecasts& forecasts)
         for (std::size_t j = 0; j < kHorizons.size(); ++j) {
             const auto& point = forecasts.points[k][j];
             text += std::to_string(forecasts.origins[k]) + ',' + std::to_string(kHorizons[j]) +
-                    ',' + format_round_trip(point.yhat) + ',' + format_round_trip(point.lower) +
-                    ',' + format_round_trip(point.upper) + '\n';
+                    ',' + common::shortest_text(point.yhat) + ',' + common::shortest_text(point.lower) +
+                    ',' + common::shortest_text(point.upper) + '\n';
         }
     }
     return text;
@@ -54,14 +55,14 @@ std::string format_forecast_csv(const TraceForecasts& forecasts)
 std::expected<void, BacktestError> write_forecast_csv(const std::filesystem::path& path,
                                                       const TraceForecasts& forecasts)
 {
-    return write_text_file(path, format_forecast_csv(forecasts));
+    return with_backtest_error(common::write_file(path, format_forecast_csv(forecasts)));
 }
 
 std::expected<TraceForecasts, BacktestError> parse_forecast_csv(
     std::string_view text, const std::filesystem::path& path,
     const std::vector<Eigen::Index>& origins)
 {
-    const auto rows = split_csv(text);
+    const auto rows = common::split_csv(text);
     if (rows.empty()) {
         return std::unexpected(BacktestError{path.string() + ": empty file"});
     }
@@ -83,14 +84,14 @@ std::expected<TraceForecasts, BacktestError> parse_forecast_csv(
             return std::unexpected(line_error(
                 path, row.line, "expected 5 fields, got " + std::to_string(row.fields.size())));
         }
-        const auto origin = parse_integer(row.fields[0]);
-        const auto horizon = parse_integer(row.fields[1]);
+        const auto origin = common::parse_int64(row.fields[0]);
+        const auto horizon = common::parse_int64(row.fields[1]);
         if (!origin || !horizon) {
             return std::unexpected(line_error(path, row.line, "origin/horizon must be integers"));
         }
         std::array<double, 3> values{};
         for (std::size_t i = 0; i < values.size(); ++i) {
-            const auto value = parse_number(row.fields[2 + i]);
+            const auto value = common::parse_number(row.fields[2 + i]);
             if (!value) {
                 return std::unexpected(
                     line_error(path, row.line, "yhat/lower/upper must be numbers"));
@@ -116,8 +117,8 @@ std::expected<TraceForecasts, BacktestError> parse_forecast_csv(
         const ForecastPoint point{values[0], values[1], values[2]};
         if (point.lower > point.upper) {
             return std::unexpected(line_error(path, row.line,
-                                              "lower > upper (" + format_round_trip(point.lower) +
-                                                  " > " + format_round_trip(point.upper) + ")"));
+                                              "lower > upper (" + common::shortest_text(point.lower) +
+                                                  " > " + common::shortest_text(point.upper) + ")"));
         }
         forecasts.points[k][*j] = point;
         seen[k][*j] = true;
@@ -149,7 +150,7 @@ std::expected<TraceForecasts, BacktestError> read_forecast_csv(
     if (!std::filesystem::exists(path, ec)) {
         return std::unexpected(BacktestError{path.string() + ": missing forecast file"});
     }
-    const auto text = read_text_file(path);
+    const auto text = with_backtest_error(common::read_file(path));
     if (!text) {
         return std::unexpected(text.error());
     }

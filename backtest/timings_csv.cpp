@@ -1,7 +1,8 @@
 #include "backtest/timings_csv.hpp"
 
-#include "backtest/csv_text.hpp"
-#include "backtest/text_file.hpp"
+#include "common/csv.hpp"
+#include "common/file.hpp"
+#include "common/number_text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -14,7 +15,7 @@ std::string format_timings_csv(const std::map<std::string, TraceTiming>& timings
 {
     std::string text = "trace,seconds,origins\n";
     for (const auto& [name, timing] : timings) {
-        text += name + ',' + format_round_trip(timing.seconds) + ',' +
+        text += name + ',' + common::shortest_text(timing.seconds) + ',' +
                 std::to_string(timing.origins) + '\n';
     }
     return text;
@@ -23,15 +24,16 @@ std::string format_timings_csv(const std::map<std::string, TraceTiming>& timings
 std::expected<std::map<std::string, TraceTiming>, BacktestError>
 parse_timings_csv(std::string_view text, const std::filesystem::path& path)
 {
-    const auto rows = split_csv(text);
+    const auto rows = common::split_csv(text);
     constexpr std::array<std::string_view, 3> kColumns{"trace", "seconds", "origins"};
     std::array<std::size_t, 3> column{};
     for (std::size_t c = 0; c < kColumns.size(); ++c) {
         const auto& header = rows.empty() ? std::vector<std::string_view>{} : rows[0].fields;
         const auto found = std::find(header.begin(), header.end(), kColumns[c]);
         if (found == header.end()) {
-            return std::unexpected(BacktestError{
-                file_location(path, 1) + ": header must name the columns trace,seconds,origins"});
+            return std::unexpected(
+                BacktestError{common::file_location(path, 1) +
+                              ": header must name the columns trace,seconds,origins"});
         }
         column[c] = static_cast<std::size_t>(found - header.begin());
     }
@@ -42,14 +44,14 @@ parse_timings_csv(std::string_view text, const std::filesystem::path& path)
         if (row.blank()) {
             continue;
         }
-        const auto where = file_location(path, row.line) + ": ";
+        const auto where = common::file_location(path, row.line) + ": ";
         if (row.fields.size() != width) {
             return std::unexpected(BacktestError{where + "expected " + std::to_string(width) +
                                                  " fields, got " +
                                                  std::to_string(row.fields.size())});
         }
-        const auto seconds = parse_number(row.fields[column[1]]);
-        const auto origins = parse_integer(row.fields[column[2]]);
+        const auto seconds = common::parse_number(row.fields[column[1]]);
+        const auto origins = common::parse_int64(row.fields[column[2]]);
         if (!seconds || !std::isfinite(*seconds) || *seconds < 0.0 || !origins || *origins < 0) {
             return std::unexpected(BacktestError{
                 where + "seconds must be a finite number >= 0 and origins an integer >= 0"});
@@ -68,7 +70,7 @@ read_timings_csv(const std::filesystem::path& dir)
     if (!std::filesystem::exists(path, ec)) {
         return std::map<std::string, TraceTiming>{};
     }
-    const auto text = read_text_file(path);
+    const auto text = with_backtest_error(common::read_file(path));
     if (!text) {
         return std::unexpected(text.error());
     }

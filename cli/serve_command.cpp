@@ -1,8 +1,9 @@
 // `ihpa serve`: options → configuration → sources → provider → router → HTTPS server.
 #include "adapter/adapter.hpp"
-#include "adapter/config_watcher.hpp"
-#include "adapter/config.hpp"
-#include "apiserver/log.hpp"
+#include "adapter/config/config_watcher.hpp"
+#include "adapter/config/config.hpp"
+#include "common/file.hpp"
+#include "common/log.hpp"
 #include "apiserver/router.hpp"
 #include "apiserver/server.hpp"
 #include "cli/build_info.hpp"
@@ -13,12 +14,10 @@
 
 #include <csignal>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 #include <memory>
 #include <random>
 #include <thread>
-#include <sstream>
 
 namespace ihpa::cli {
 namespace {
@@ -31,17 +30,6 @@ struct ServeFlags {
     unsigned fit_workers = 0;
     int verbosity = 0;
 };
-
-std::expected<std::string, std::string> read_text_file(const std::filesystem::path& path)
-{
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return std::unexpected("cannot read " + path.string());
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    return text.str();
-}
 
 /// The configuration text, a name for messages, and how to read the files it names.
 struct ConfigInput {
@@ -62,13 +50,13 @@ std::expected<ConfigInput, std::string> config_input(const std::string& config_f
                                return std::unexpected("no built-in file " + name);
                            }};
     }
-    auto text = read_text_file(config_file);
+    auto text = common::read_file(config_file);
     if (!text) {
         return std::unexpected("--config: " + text.error());
     }
     const auto dir = std::filesystem::path(config_file).parent_path();
     return ConfigInput{std::move(*text), config_file,
-                       [dir](const std::string& name) { return read_text_file(dir / name); }};
+                       [dir](const std::string& name) { return common::read_file(dir / name); }};
 }
 
 int run_serve(const ServeFlags& flags)
@@ -120,7 +108,7 @@ int run_serve(const ServeFlags& flags)
     std::unique_ptr<adapter::BackgroundLoop> reload_loop;
     if (!flags.config_file.empty()) {
         watcher = std::make_unique<adapter::ConfigWatcher>(
-            adapter, input->origin, [path = flags.config_file] { return read_text_file(path); },
+            adapter, input->origin, [path = flags.config_file] { return common::read_file(path); },
             input->resolve, input->text);
         reload_loop = std::make_unique<adapter::BackgroundLoop>(clock, [&watcher](auto now) {
             watcher->run_once();

@@ -10,7 +10,7 @@
 #include "simulate/comparison.hpp"
 #include "simulate/duration.hpp"
 #include "simulate/html_report.hpp"
-#include "simulate/number_text.hpp"
+#include "common/number_text.hpp"
 #include "simulate/oracle_feed.hpp"
 #include "simulate/summary_json.hpp"
 #include "simulate/svg_plot.hpp"
@@ -140,8 +140,8 @@ int run_simulate(const SimulateFlags& flags)
         capacity_source = "--per-pod-capacity";
     } else if (flags.target_utilization) {
         sim.per_pod_capacity = *flags.target_utilization / 100.0 * *flags.request;
-        capacity_source = "--target-utilization " + simulate::number_text(*flags.target_utilization) +
-                          " % of --request " + simulate::number_text(*flags.request);
+        capacity_source = "--target-utilization " + common::shortest_text(*flags.target_utilization) +
+                          " % of --request " + common::shortest_text(*flags.request);
     } else {
         auto capacity = simulate::capacity_for_quantile(trace->series, 0.95, kPodsAtP95);
         if (!capacity) {

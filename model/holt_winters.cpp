@@ -8,19 +8,6 @@
 #include <vector>
 
 namespace ihpa::model {
-namespace {
-
-double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
-double logit(double p) { return std::log(p / (1.0 - p)); }
-
-/// Initial states (classical decomposition, FPP3 §8.3 / Hyndman et al. 2008 §2.6.1): level and
-/// trend from the means of the first two cycles, seasonal states from the mean deviations of
-/// every full cycle from its mean; without seasonality, the first ten points.
-struct InitialState {
-    double level = 0.0; ///< the level "before" y[0]
-    double trend = 0.0;
-    std::vector<double> season; ///< season[i] for phase i of y[0 .. m)
-};
 
 InitialState initial_state(const Eigen::Ref<const Eigen::VectorXd>& y, Eigen::Index period)
 {
@@ -48,6 +35,27 @@ InitialState initial_state(const Eigen::Ref<const Eigen::VectorXd>& y, Eigen::In
     }
     return init;
 }
+
+Eigen::VectorXd holt_winters_forecast(double level, double trend, double phi,
+                                      const Eigen::Ref<const Eigen::VectorXd>& season,
+                                      Eigen::Index steps)
+{
+    Eigen::VectorXd out(steps);
+    double damped = 0.0;
+    double power = 1.0;
+    for (Eigen::Index h = 1; h <= steps; ++h) {
+        power *= phi;
+        damped += power;
+        const double s = season.size() > 0 ? season[(h - 1) % season.size()] : 0.0;
+        out[h - 1] = level + damped * trend + s;
+    }
+    return out;
+}
+
+namespace {
+
+double logistic(double x) { return 1.0 / (1.0 + std::exp(-x)); }
+double logit(double p) { return std::log(p / (1.0 - p)); }
 
 /// The recursion of `SmoothingParams` with the seasonal states in a ring buffer: O(1) per
 /// step, no allocation after construction.
@@ -166,16 +174,7 @@ public:
 
     Eigen::VectorXd mean(Eigen::Index steps) const override
     {
-        Eigen::VectorXd out(steps);
-        double damped = 0.0;
-        double power = 1.0;
-        for (Eigen::Index h = 1; h <= steps; ++h) {
-            power *= phi_;
-            damped += power;
-            const double s = season_.size() > 0 ? season_[(h - 1) % season_.size()] : 0.0;
-            out[h - 1] = level_ + damped * trend_ + s;
-        }
-        return out;
+        return holt_winters_forecast(level_, trend_, phi_, season_, steps);
     }
 
 private:
@@ -217,62 +216,6 @@ Eigen::Vector4d to_unrestricted(const SmoothingParams& p, double phi_min, double
     const double phi_share = phi_max > phi_min ? (p.phi - phi_min) / (phi_max - phi_min) : 0.5;
     return {logit(p.alpha), logit(p.beta / p.alpha), logit(p.gamma / (1.0 - p.alpha)),
             logit(phi_share)};
-}
-
-SmoothingReference holt_winters_reference(const Eigen::Ref<const Eigen::VectorXd>& y,
-                                          const Eigen::Ref<const Eigen::VectorXd>& weight,
-                                          Eigen::Index period, const SmoothingParams& p,
-                                          double clip, Eigen::Index steps)
-{
-    const InitialState init = initial_state(y, period);
-    const Eigen::Index n = y.size();
-    const Eigen::Index m = period;
-    // Full state histories: l[t+1], b[t+1] after y_t; s[t + m] is the seasonal of time t.
-    std::vector<double> l(static_cast<std::size_t>(n + 1));
-    std::vector<double> b(static_cast<std::size_t>(n + 1));
-    std::vector<double> s(static_cast<std::size_t>(n + m), 0.0);
-    l[0] = init.level;
-    b[0] = init.trend;
-    for (Eigen::Index i = 0; i < m; ++i) {
-        s[static_cast<std::size_t>(i)] = init.season[static_cast<std::size_t>(i)];
-    }
-    double sse = 0.0;
-    int previous_sign = 0;
-    for (Eigen::Index t = 0; t < n; ++t) {
-        const auto i = static_cast<std::size_t>(t);
-        const double season = m > 0 ? s[i] : 0.0;
-        const double predicted = l[i] + p.phi * b[i] + season;
-        if (weight[t] <= 0.0) {
-            l[i + 1] = l[i] + p.phi * b[i];
-            b[i + 1] = p.phi * b[i];
-            if (m > 0) {
-                s[i + static_cast<std::size_t>(m)] = season;
-            }
-            continue;
-        }
-        const double error = y[t] - predicted;
-        sse += error * error;
-        double used = error;
-        const int sign = error > 0.0 ? 1 : -1;
-        if (clip > 0.0 && std::abs(error) > clip) {
-            used = sign == previous_sign ? error : sign * clip;
-            previous_sign = sign;
-        } else {
-            previous_sign = 0;
-        }
-        const double cleaned = predicted + used;
-        l[i + 1] = p.alpha * (cleaned - season) + (1.0 - p.alpha) * (l[i] + p.phi * b[i]);
-        b[i + 1] = p.beta * (l[i + 1] - l[i]) + (1.0 - p.beta) * p.phi * b[i];
-        if (m > 0) {
-            s[i + static_cast<std::size_t>(m)] =
-                p.gamma * (cleaned - l[i] - p.phi * b[i]) + (1.0 - p.gamma) * season;
-        }
-    }
-    // The seasonal states of times n .. n + m − 1, i.e. of horizons 1 .. m.
-    const Eigen::VectorXd ahead =
-        Eigen::Map<const Eigen::VectorXd>(s.data() + n, m);
-    const auto final = static_cast<std::size_t>(n);
-    return {sse, HoltWintersPath(l[final], b[final], p.phi, ahead).mean(steps)};
 }
 
 HoltWinters::HoltWinters(HoltWintersParams params) : params_(params) {}

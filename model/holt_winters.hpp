@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <expected>
+#include <vector>
 
 namespace ihpa::model {
 
@@ -46,22 +47,25 @@ struct HoltWintersParams {
 [[nodiscard]] Eigen::Vector4d to_unrestricted(const SmoothingParams& p, double phi_min,
                                               double phi_max);
 
-/// The recursion above run over all of `y` with fixed parameters (weights 0 skip an error and
-/// the update), starting from the classical initial states (level = mean of the first cycle,
-/// trend = difference of the first two cycle means / m, seasonal = mean deviation of every full
-/// cycle from its mean). `period` 0 means no seasonality. `clip` > 0 clips |y − ŷ| to `clip`
-/// unless the previous error was also beyond it with the same sign (a level shift).
-/// Plain reference loop used by tests and, in an optimised form, by the fit. With φ = 1 it is
-/// R's `HoltWinters` (Winters' seasonal update with γ_R = γ / (1 − α), FPP3 §8.3).
-struct SmoothingReference {
-    double sse = 0.0;         ///< in-sample sum of squared one-step errors
-    Eigen::VectorXd forecast; ///< ŷ_{n+h|n} for h = 1..steps from the final states
+/// Initial states (classical decomposition, FPP3 §8.3 / Hyndman et al. 2008 §2.6.1): level and
+/// trend from the means of the first two cycles, seasonal states from the mean deviations of
+/// every full cycle from its mean; without seasonality, the first ten points.
+struct InitialState {
+    double level = 0.0; ///< the level "before" y[0]
+    double trend = 0.0;
+    std::vector<double> season; ///< season[i] for phase i of y[0 .. m)
 };
 
-/// Runs the reference loop over `y` and forecasts `steps` (>= 1) from its end.
-[[nodiscard]] SmoothingReference holt_winters_reference(
-    const Eigen::Ref<const Eigen::VectorXd>& y, const Eigen::Ref<const Eigen::VectorXd>& weight,
-    Eigen::Index period, const SmoothingParams& params, double clip, Eigen::Index steps);
+/// The classical initial states of `y` (at least two cycles of `period`, or one point when
+/// `period` is 0).
+[[nodiscard]] InitialState initial_state(const Eigen::Ref<const Eigen::VectorXd>& y,
+                                         Eigen::Index period);
+
+/// ŷ_{n+h} = l + (φ + … + φ^h) b + s_{(h−1) mod m} for h = 1..steps from final states; `season`
+/// holds the seasonal states of horizons 1..m (empty without seasonality).
+[[nodiscard]] Eigen::VectorXd holt_winters_forecast(double level, double trend, double phi,
+                                                    const Eigen::Ref<const Eigen::VectorXd>& season,
+                                                    Eigen::Index steps);
 
 /// Damped additive Holt-Winters, α, β, γ, φ fitted by minimising the SSE over a recent window
 /// with Nelder–Mead on the unrestricted scale. When the history before that window holds two

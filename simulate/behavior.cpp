@@ -1,10 +1,10 @@
 #include "simulate/behavior.hpp"
 
+#include "common/file.hpp"
+
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
 #include <initializer_list>
-#include <sstream>
 #include <string>
 
 namespace ihpa::simulate {
@@ -185,13 +185,11 @@ std::expected<Behavior, SimulateError> parse_behavior(std::string_view text)
 
 std::expected<Behavior, SimulateError> read_behavior(const std::filesystem::path& path)
 {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        return std::unexpected(SimulateError{"cannot open behavior file " + path.string()});
+    const auto text = common::read_file(path);
+    if (!text) {
+        return std::unexpected(SimulateError{"behavior file " + text.error()});
     }
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto behavior = parse_behavior(text.str());
+    auto behavior = parse_behavior(*text);
     if (!behavior) {
         return std::unexpected(SimulateError{path.string() + ": " + behavior.error().message});
     }

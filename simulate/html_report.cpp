@@ -1,12 +1,14 @@
 #include "simulate/html_report.hpp"
 
-#include "simulate/number_text.hpp"
+#include "common/number_text.hpp"
 #include "simulate/summary_json.hpp"
 #include "simulate/svg_plot.hpp"
 
 #include <cmath>
 
 namespace ihpa::simulate {
+
+using common::fixed_text;
 namespace {
 
 std::string cell(const nlohmann::json& value)

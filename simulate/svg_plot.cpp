@@ -1,7 +1,7 @@
 #include "simulate/svg_plot.hpp"
 
+#include "common/number_text.hpp"
 #include "simulate/duration.hpp"
-#include "simulate/number_text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -11,6 +11,10 @@
 #include <vector>
 
 namespace ihpa::simulate {
+
+using common::fixed_text;
+using common::shortest_text;
+
 namespace {
 
 constexpr double kWidth = 1200.0;
@@ -147,7 +151,7 @@ std::string panel(const Comparison& c, double capacity, std::size_t first, std::
         const std::string gy = fixed_text(f.py(v), 1);
         out += "<line x1=\"" + fixed_text(f.x, 1) + "\" x2=\"" + fixed_text(f.x + f.w, 1) + "\" y1=\"" + gy +
                "\" y2=\"" + gy + "\" stroke=\"#e5e5e5\"/>\n";
-        out += text(f.x - 6.0, f.py(v) + 4.0, number_text(v), "end");
+        out += text(f.x - 6.0, f.py(v) + 4.0, shortest_text(v), "end");
     }
     constexpr int kTimeLabels = 6;
     for (int k = 0; k <= kTimeLabels; ++k) {
@@ -237,7 +241,7 @@ std::string render_svg(const Comparison& comparison, const RunDescription& run)
                       fixed_text(height, 0) + "\" font-family=\"sans-serif\" font-size=\"12\">\n";
     out += "<rect width=\"100%\" height=\"100%\" fill=\"#fafafa\"/>\n";
     const std::string heading = "ihpa simulate: " + run.trace_name + " (per-pod capacity " +
-                                number_text(capacity) + ", pod start-up " +
+                                shortest_text(capacity) + ", pod start-up " +
                                 format_duration(run.simulation.pod_startup_seconds) + ", lead " +
                                 format_duration(run.feed.shift.lead_seconds) + ", " + run.model + " " + run.rule +
                                 "/" + run.band + "; times UTC)";

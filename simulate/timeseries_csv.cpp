@@ -1,10 +1,12 @@
 #include "simulate/timeseries_csv.hpp"
 
-#include "simulate/number_text.hpp"
+#include "common/number_text.hpp"
 
 #include <cassert>
 
 namespace ihpa::simulate {
+
+using common::shortest_text;
 
 std::string timeseries_csv(const Comparison& comparison)
 {
@@ -17,9 +19,9 @@ std::string timeseries_csv(const Comparison& comparison)
                       "oracle_replicas,oracle_ready\n";
     for (std::size_t i = 0; i < reactive.size(); ++i) {
         const Tick& p = predictive[i];
-        out += std::to_string(p.time) + ',' + number_text(p.demand) + ',' + number_text(p.observed) + ',' +
-               number_text(p.forecast.value) + ',' + number_text(p.forecast.lower) + ',' +
-               number_text(p.forecast.upper) + ',' + number_text(oracle[i].forecast.value) + ',' +
+        out += std::to_string(p.time) + ',' + shortest_text(p.demand) + ',' + shortest_text(p.observed) + ',' +
+               shortest_text(p.forecast.value) + ',' + shortest_text(p.forecast.lower) + ',' +
+               shortest_text(p.forecast.upper) + ',' + shortest_text(oracle[i].forecast.value) + ',' +
                std::to_string(reactive[i].replicas) + ',' + std::to_string(reactive[i].ready) + ',' +
                std::to_string(p.replicas) + ',' + std::to_string(p.ready) + ',' +
                std::to_string(oracle[i].replicas) + ',' + std::to_string(oracle[i].ready) + '\n';

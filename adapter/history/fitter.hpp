@@ -1,6 +1,6 @@
 #pragma once
 
-#include "adapter/forecast_registry.hpp"
+#include "adapter/serving/forecast_registry.hpp"
 
 #include <chrono>
 #include <cstddef>

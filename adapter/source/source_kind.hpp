@@ -1,7 +1,7 @@
 #pragma once
 
 #include "adapter/clock.hpp"
-#include "adapter/config_parse.hpp"
+#include "adapter/config/config_parse.hpp"
 #include "adapter/source/metric_source.hpp"
 
 #include <yaml-cpp/yaml.h>

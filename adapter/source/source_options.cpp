@@ -1,21 +1,10 @@
 #include "adapter/source/source_options.hpp"
 
+#include "common/text.hpp"
+
 #include <cstdlib>
 
 namespace ihpa::adapter {
-namespace {
-
-std::string trimmed(const std::string& text)
-{
-    const char* blanks = " \t\r\n";
-    const std::size_t begin = text.find_first_not_of(blanks);
-    if (begin == std::string::npos) {
-        return {};
-    }
-    return text.substr(begin, text.find_last_not_of(blanks) - begin + 1);
-}
-
-} // namespace
 
 std::optional<SecretSource> parse_secret_source(const YAML::Node& map, const std::string& key,
                                                 const std::string& what, bool required,
@@ -63,14 +52,14 @@ std::expected<std::string, std::string> load_secret(const SecretSource& source,
         if (!contents) {
             return std::unexpected(source.setting + ": " + contents.error());
         }
-        value = trimmed(*contents);
+        value = std::string(common::trim(*contents));
     } else {
         const char* env = std::getenv(source.name.c_str());
         if (env == nullptr) {
             return std::unexpected(source.setting + ": environment variable " + source.name +
                                    " is not set");
         }
-        value = trimmed(env);
+        value = std::string(common::trim(env));
     }
     if (value.empty()) {
         return std::unexpected(source.setting + ": " + source.name + " is empty");

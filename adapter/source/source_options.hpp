@@ -1,6 +1,6 @@
 #pragma once
 
-#include "adapter/config_parse.hpp"
+#include "adapter/config/config_parse.hpp"
 #include "adapter/source/source_kind.hpp"
 
 #include <expected>

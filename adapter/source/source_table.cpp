@@ -1,7 +1,7 @@
-#include "adapter/source/datadog_source_kind.hpp"
-#include "adapter/source/prometheus_source_kind.hpp"
-#include "adapter/source/redis_source_kind.hpp"
-#include "adapter/source/replay.hpp"
+#include "adapter/source/datadog/datadog_source_kind.hpp"
+#include "adapter/source/prometheus/prometheus_source_kind.hpp"
+#include "adapter/source/redis/redis_source_kind.hpp"
+#include "adapter/source/replay/replay.hpp"
 #include "adapter/source/source_kind.hpp"
 
 #include <vector>

@@ -1,8 +1,8 @@
 // PrometheusSource (and the HTTP client under it) against a real Prometheus loaded with a known
 // history through promtool.
 
-#include "adapter/source/external_rules_provider.hpp"
-#include "adapter/source/prometheus_source.hpp"
+#include "adapter/serving/external_rules_provider.hpp"
+#include "adapter/source/prometheus/prometheus_source.hpp"
 #include "test/fakes/fake_clock.hpp"
 #include "test/integration/serve_fixture.hpp"
 #include "test/support/prometheus_fixture.hpp"

@@ -1,4 +1,4 @@
-#include "adapter/source/redis_source.hpp"
+#include "adapter/source/redis/redis_source.hpp"
 #include "test/support/redis_fixture.hpp"
 
 #include <gtest/gtest.h>

@@ -271,13 +271,16 @@ TEST_F(ServeTest, BadFlagsAndConfigurationsFailWithAPreciseMessage)
     std::ofstream(dangling) << "sources:\n  - name: a\n    replay: {file: missing.csv}\nmetrics: []\n";
     ChildProcess missing({ihpa_binary(), "serve", "--secure-port", "0", "--config", dangling});
     EXPECT_EQ(missing.wait_exit(30s), 1);
-    EXPECT_NE(missing.output().find(dangling + ":2: source a: cannot read"), std::string::npos)
-        << missing.output();
+    const std::string unreadable = dangling + ":2: source a: " + dir.path() +
+                                   "/missing.csv: cannot open file (No such file or directory)";
+    EXPECT_NE(missing.output().find(unreadable), std::string::npos) << missing.output();
 
     ChildProcess cert({ihpa_binary(), "serve", "--secure-port", "0", "--tls-cert-file",
                        dir.path() + "/none.crt", "--tls-private-key-file", dir.path() + "/none.key"});
     EXPECT_EQ(cert.wait_exit(30s), 1);
-    EXPECT_NE(cert.output().find("--tls-cert-file: cannot open"), std::string::npos) << cert.output();
+    const std::string no_cert =
+        "--tls-cert-file: " + dir.path() + "/none.crt: cannot open file (No such file or directory)";
+    EXPECT_NE(cert.output().find(no_cert), std::string::npos) << cert.output();
 }
 
 /// A plain TCP connection for sending bytes that are not TLS at all.

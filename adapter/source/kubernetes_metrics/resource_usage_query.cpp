@@ -1,6 +1,7 @@
 #include "adapter/source/kubernetes_metrics/resource_usage_query.hpp"
 
-#include "apiserver/url.hpp"
+#include "common/text.hpp"
+#include "common/url.hpp"
 
 #include <cctype>
 
@@ -9,24 +10,13 @@ namespace {
 
 bool is_space(char c)
 {
-    return c == ' ' || c == '\t';
-}
-
-std::string_view trim_spaces(std::string_view text)
-{
-    while (!text.empty() && is_space(text.front())) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && is_space(text.back())) {
-        text.remove_suffix(1);
-    }
-    return text;
+    return std::isspace(static_cast<unsigned char>(c)) != 0;
 }
 
 /// Splits off the first word of `text` (after leading spaces).
 std::string_view next_word(std::string_view& text)
 {
-    text = trim_spaces(text);
+    text = common::trim(text);
     std::size_t end = 0;
     while (end < text.size() && !is_space(text[end])) {
         ++end;
@@ -55,12 +45,12 @@ bool is_dns_label(std::string_view name)
 /// Removes a trailing `container <name>` clause from `text`, returning the name.
 std::optional<std::string_view> take_container_clause(std::string_view& text)
 {
-    text = trim_spaces(text);
-    const std::size_t last_space = text.find_last_of(" \t");
+    text = common::trim(text);
+    const std::size_t last_space = text.find_last_of(" \t\r\n\f\v");
     if (last_space == std::string_view::npos) {
         return std::nullopt;
     }
-    const std::string_view before = trim_spaces(text.substr(0, last_space));
+    const std::string_view before = common::trim(text.substr(0, last_space));
     constexpr std::string_view keyword = "container";
     if (!before.ends_with(keyword)) {
         return std::nullopt;
@@ -80,7 +70,7 @@ std::string ResourceUsageQuery::list_path() const
 {
     std::string path = "/apis/metrics.k8s.io/v1beta1/namespaces/" + namespace_name + "/pods";
     if (!selector.empty()) {
-        path += "?labelSelector=" + apiserver::percent_encode(selector);
+        path += "?labelSelector=" + common::percent_encode(selector);
     }
     return path;
 }
@@ -115,7 +105,7 @@ std::expected<ResourceUsageQuery, std::string> parse_resource_usage_query(std::s
         }
         query.container = std::string(*container);
     }
-    rest = trim_spaces(rest);
+    rest = common::trim(rest);
     if (rest.empty()) {
         return query;
     }
@@ -124,7 +114,7 @@ std::expected<ResourceUsageQuery, std::string> parse_resource_usage_query(std::s
         return std::unexpected("expected \"where <selector>\" or \"container <name>\" after the "
                                "namespace, got \"" + std::string(clause) + "\"");
     }
-    const std::string_view selector = trim_spaces(rest);
+    const std::string_view selector = common::trim(rest);
     if (selector.empty()) {
         return std::unexpected("\"where\" needs a label selector");
     }

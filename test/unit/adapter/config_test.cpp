@@ -1,4 +1,4 @@
-#include "adapter/config.hpp"
+#include "adapter/config/config.hpp"
 
 #include <gtest/gtest.h>
 

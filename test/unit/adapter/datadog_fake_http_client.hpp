@@ -1,6 +1,6 @@
 #pragma once
 
-#include "adapter/source/http_client.hpp"
+#include "adapter/source/http/http_client.hpp"
 
 #include <gtest/gtest.h>
 

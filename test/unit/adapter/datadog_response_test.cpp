@@ -1,5 +1,5 @@
-#include "adapter/source/datadog_query.hpp"
-#include "adapter/source/datadog_response.hpp"
+#include "adapter/source/datadog/datadog_query.hpp"
+#include "adapter/source/datadog/datadog_response.hpp"
 #include "datadog_fake_http_client.hpp"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "adapter/source/datadog_source_kind.hpp"
+#include "adapter/source/datadog/datadog_source_kind.hpp"
 
 #include "test/fakes/source_kind_harness.hpp"
 

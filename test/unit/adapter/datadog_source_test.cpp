@@ -1,4 +1,4 @@
-#include "adapter/source/datadog_source.hpp"
+#include "adapter/source/datadog/datadog_source.hpp"
 #include "datadog_fake_http_client.hpp"
 #include "test/fakes/fake_clock.hpp"
 

@@ -1,4 +1,4 @@
-#include "adapter/source/external_rules_provider.hpp"
+#include "adapter/serving/external_rules_provider.hpp"
 
 #include "test/fakes/fake_clock.hpp"
 
@@ -128,10 +128,10 @@ TEST_F(ExternalRulesProviderTest, FirstRequestSubscribesWith503ThenThePollServes
 
     poll();
     EXPECT_EQ(source_->queries, std::vector<std::string>{kOrdersQuery});
-    const auto served = get("QUEUE_DEPTH", "queue=orders"); // names compare case-insensitively
+    const auto served = get("queue_depth", "queue=orders");
     ASSERT_TRUE(served) << served.error().message;
     ASSERT_EQ(served->size(), 1U);
-    EXPECT_EQ((*served)[0].metric_name, "QUEUE_DEPTH");
+    EXPECT_EQ((*served)[0].metric_name, "queue_depth");
     EXPECT_EQ((*served)[0].metric_labels, (std::map<std::string, std::string>{{"queue", "orders"}}));
     EXPECT_EQ((*served)[0].value, 42.5);
     EXPECT_EQ((*served)[0].timestamp, at(-30)); // the sample's time

@@ -1,4 +1,4 @@
-#include "adapter/source/external_rules.hpp"
+#include "adapter/config/external_rules.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 #include "adapter/adapter_metrics.hpp"
-#include "adapter/forecast_registry.hpp"
-#include "adapter/forecasting_provider.hpp"
+#include "adapter/serving/forecast_registry.hpp"
+#include "adapter/serving/forecasting_provider.hpp"
 #include "adapter/history/fitter.hpp"
 #include "test/fakes/fake_clock.hpp"
 #include "test/fakes/fake_source.hpp"
@@ -88,7 +88,7 @@ TEST_F(ForecastingFixture, ColdStartServesTheLatestValueThenTheFittedModel)
         tick();
     }
     clock.advance(-60s);
-    auto served = get("LOAD_FORECAST"); // names compare case-insensitively
+    auto served = get("load_forecast");
     ASSERT_TRUE(served) << served.error().message;
     ASSERT_EQ(served->size(), 1U);
     EXPECT_EQ(served->front().metric_name, "load_forecast");

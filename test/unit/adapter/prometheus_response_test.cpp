@@ -1,4 +1,4 @@
-#include "adapter/source/prometheus_response.hpp"
+#include "adapter/source/prometheus/prometheus_response.hpp"
 
 #include <gtest/gtest.h>
 

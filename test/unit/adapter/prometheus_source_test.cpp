@@ -1,5 +1,5 @@
-#include "adapter/source/prometheus_source.hpp"
-#include "adapter/source/prometheus_source_kind.hpp"
+#include "adapter/source/prometheus/prometheus_source.hpp"
+#include "adapter/source/prometheus/prometheus_source_kind.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "adapter/source/redis_query.hpp"
+#include "adapter/source/redis/redis_query.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "adapter/source/redis_source_kind.hpp"
+#include "adapter/source/redis/redis_source_kind.hpp"
 
 #include "test/fakes/source_kind_harness.hpp"
 

@@ -1,4 +1,4 @@
-#include "adapter/config_watcher.hpp"
+#include "adapter/config/config_watcher.hpp"
 #include "test/fakes/fake_clock.hpp"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,6 @@
-#include "adapter/source/replay.hpp"
+#include "adapter/source/replay/replay.hpp"
+
+#include "test/fakes/source_kind_harness.hpp"
 
 #include <gtest/gtest.h>
 
@@ -74,6 +76,25 @@ TEST(ReplayTest, SameWallTimeSameValue)
     const ReplaySource a(trace(), 3.0);
     const ReplaySource b(trace(), 3.0);
     EXPECT_EQ(a.value_at(at(1'700'000'123.25)), b.value_at(at(1'700'000'123.25)));
+}
+
+TEST(ReplayTest, TheKindReadsAnyTimestampValueFileOfTwoPointsOrMore)
+{
+    const auto parsed = test::parse_kind(replay_source_kind(), "replay: {file: t.csv, speedup: 2}\n",
+                                         "replay", "source a");
+    ASSERT_TRUE(parsed.factory) << testing::PrintToString(parsed.problems);
+    const auto built = [&](const std::string& csv) {
+        return test::build_source(*parsed.factory, {{"t.csv", csv}});
+    };
+    // Two points are enough: replay has no forecasting origins to leave room for.
+    const auto two = built("timestamp,value\n0,10\n300,30\n");
+    ASSERT_TRUE(two) << two.error();
+    EXPECT_DOUBLE_EQ(dynamic_cast<ReplaySource&>(**two).value_at(at(75)), 20.0);
+    EXPECT_EQ(built("timestamp,value\n0,10\n").error(),
+              "t.csv: a replayed trace needs at least two points");
+    EXPECT_EQ(built("timestamp,value\n0,10\n300,x\n").error(), "t.csv:3: value \"x\" is not a number");
+    EXPECT_EQ(built("time,value\n").error(),
+              "t.csv:1: header must be timestamp,value (got \"time,value\")");
 }
 
 } // namespace

@@ -83,7 +83,7 @@ TEST(ParseTraceCsv, RejectsBadInputNamingFileAndLine)
          "t.csv:10: timestamp 100 is not after the previous one (3100, line 9)"},
         {"gap", with_line(60, 20, "6700,1"),
          "t.csv:20: step of 600 s after line 19 differs from the trace's step of 300 s "
-         "(lines 2-3); BT1 needs one point per step, no gaps"},
+         "(lines 2-3); a trace has one point per step, no gaps"},
         {"too few points", trace_text(55),
          "t.csv: too few points (55); BT1 needs at least 56 for one forecast origin"},
         {"header only", "timestamp,value\n",

@@ -1,3 +1,4 @@
+#include "holt_winters_reference.hpp"
 #include "model/holt_winters.hpp"
 
 #include <gtest/gtest.h>

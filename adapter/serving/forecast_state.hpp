@@ -1,0 +1,106 @@
+#pragma once
+
+#include "adapter/config/config.hpp"
+#include "adapter/history/history_store.hpp"
+#include "adapter/history/live_score.hpp"
+#include "model/forecaster.hpp"
+#include "model/time_shift.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <expected>
+#include <memory>
+#include <mutex>
+#include <string>
+
+namespace ihpa::adapter {
+
+/// Which of design.md's rules produced a served value.
+enum class ServingState {
+    Forecast,   ///< the fitted model, time-shifted
+    ColdStart,  ///< fewer than minHistory samples: the latest observed value
+    NotFitted,  ///< no model yet or the last fit failed: the latest observed value
+    Stale,      ///< data older than maxStaleness: the latest observed value
+    Unavailable ///< no data, or data older than hardStaleness: nothing is served (503)
+};
+
+/// The wire-stable name of a state (`/metrics` label values, logs).
+[[nodiscard]] const char* to_string(ServingState state);
+
+/// A value ready to serve.
+struct ServedValue {
+    double value = 0.0;
+    std::chrono::system_clock::time_point data_time; ///< the newest observation it used
+    ServingState state = ServingState::Forecast;
+};
+
+/// A model fitted on a series, anchored in time, as the request path reads it.
+struct FitResult {
+    model::AnchoredForecast anchored;
+    std::string description; ///< model and parameters
+    std::chrono::system_clock::time_point fitted_at;
+};
+
+/// What `/metrics` shows of a forecast.
+struct ForecastStatus {
+    std::optional<Sample> latest;
+    std::int64_t points = 0;      ///< finite values in the history window
+    std::optional<double> served; ///< the last value served (requests or scoring)
+    ServingState state = ServingState::Unavailable;
+    std::string model;            ///< description of the model in use, empty before a fit
+    std::optional<std::chrono::system_clock::time_point> last_fit;
+    std::string last_fit_error;
+    std::optional<double> rel_mae;
+    std::optional<double> coverage;
+    std::size_t scored = 0;
+};
+
+/// One configured forecast: its settings, its history, its current fitted model and its live
+/// score. The fitter thread refits and scores; request threads call `serve` concurrently, which
+/// only reads the history and the atomically published fit.
+class ForecastState {
+public:
+    /// `forecaster` is built from `config.settings.model`.
+    ForecastState(ForecastConfig config, std::shared_ptr<StoredSeries> series,
+                  std::unique_ptr<model::Forecaster> forecaster);
+
+    [[nodiscard]] const ForecastConfig& config() const { return config_; }
+    [[nodiscard]] const std::shared_ptr<StoredSeries>& series() const { return series_; }
+
+    /// The value to serve at `now` under design.md's cold-start and staleness rules, or why
+    /// nothing can be served (no data at all, or data older than hardStaleness).
+    [[nodiscard]] std::expected<ServedValue, std::string>
+    serve(std::chrono::system_clock::time_point now) const;
+
+    /// Whether a refit is due at `now` (never fitted, or refitInterval elapsed).
+    [[nodiscard]] bool refit_due(std::chrono::system_clock::time_point now) const;
+
+    /// Fits the model on the history window ending now (trailing gaps trimmed) and publishes it.
+    /// Skipped (false) while there are fewer than minHistory samples; a failed fit keeps the
+    /// previous model and records the error.
+    bool refit(std::chrono::system_clock::time_point now);
+
+    /// Live backtest step: refreshes the served value and state as a request would, records the
+    /// forecast for now + lead (once per step) and settles the predictions whose actual has
+    /// arrived.
+    void score(std::chrono::system_clock::time_point now);
+
+    [[nodiscard]] ForecastStatus status() const;
+
+private:
+    [[nodiscard]] double clamp(double value) const;
+
+    ForecastConfig config_;
+    std::shared_ptr<StoredSeries> series_;
+    std::unique_ptr<model::Forecaster> forecaster_;
+    std::atomic<std::shared_ptr<const FitResult>> fit_;
+
+    mutable std::mutex mutex_; ///< guards the fields below
+    std::optional<std::chrono::system_clock::time_point> last_attempt_;
+    std::string last_fit_error_;
+    mutable std::optional<double> last_served_;
+    mutable ServingState last_state_ = ServingState::Unavailable;
+    LiveScore score_;
+};
+
+} // namespace ihpa::adapter
