@@ -1,6 +1,6 @@
 #include "adapter/source/kubernetes_metrics/pod_metrics.hpp"
 
-#include "apiserver/quantity.hpp"
+#include "common/quantity.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -63,9 +63,9 @@ std::expected<UsageSum, std::string> sum_pod_usage(std::string_view body, const 
                 continue;
             }
             const json& value = (*usage)[resource];
-            const auto parsed = value.is_string() ? apiserver::parse_quantity(value.get<std::string>())
-                                                  : std::expected<double, apiserver::QuantityError>(
-                                                        std::unexpected(apiserver::QuantityError{"not a string"}));
+            const auto parsed = value.is_string() ? common::parse_quantity(value.get<std::string>())
+                                                  : std::expected<double, common::QuantityError>(
+                                                        std::unexpected(common::QuantityError{"not a string"}));
             if (!parsed) {
                 return std::unexpected(pod_label(item, i) + " container \"" + name + "\": " + resource +
                                        " usage is not a quantity: " + parsed.error().message);

@@ -60,7 +60,7 @@ TEST(ResourceUsageQueryTest, RejectsBadQueriesWithTheReason)
         {"cpu in Shop", "\"Shop\" is not a namespace name"},
         {"cpu in shop app=web", "expected \"where <selector>\" or \"container <name>\" after the namespace, got \"app=web\""},
         {"cpu in shop where", "\"where\" needs a label selector"},
-        {"cpu in shop where app==", "invalid label selector \"app==\""},
+        {"cpu in shop where app in (web", "invalid label selector \"app in (web\""},
         {"cpu in shop container Web", "\"Web\" is not a container name"},
     };
     for (const auto& c : cases) {
