@@ -1,6 +1,6 @@
 #include "apiserver/discovery.hpp"
 
-#include "apiserver/quantity.hpp"
+#include "common/quantity.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -127,7 +127,7 @@ std::string render_metric_value_list(const std::vector<ExternalMetricValue>& ite
             out += std::to_string(*item.window_seconds);
         }
         out += R"(,"value":")";
-        out += format_quantity(item.value);
+        out += common::format_quantity(item.value);
         out += "\"}";
     }
     out += "]}";

@@ -34,7 +34,7 @@
 #include <string>
 #include <string_view>
 
-namespace ihpa::apiserver {
+namespace ihpa::common {
 
 /// Why a quantity string was rejected: the input in quotes, then upstream's reason.
 struct QuantityError {
@@ -50,4 +50,4 @@ struct QuantityError {
 /// `1i`, `0.1mi`), an exponent that is not an int64 (`1e-`), and values too large for a double.
 [[nodiscard]] std::expected<double, QuantityError> parse_quantity(std::string_view text);
 
-} // namespace ihpa::apiserver
+} // namespace ihpa::common

@@ -1,4 +1,4 @@
-#include "apiserver/quantity.hpp"
+#include "common/quantity.hpp"
 
 #include "common/number_text.hpp"
 
@@ -10,7 +10,7 @@
 #include <limits>
 #include <optional>
 
-namespace ihpa::apiserver {
+namespace ihpa::common {
 namespace {
 
 constexpr std::uint64_t kMaxMilli = std::numeric_limits<std::int64_t>::max();
@@ -273,4 +273,4 @@ std::expected<double, QuantityError> parse_quantity(std::string_view text)
     return parts->negative ? -value : value;
 }
 
-} // namespace ihpa::apiserver
+} // namespace ihpa::common

@@ -3,7 +3,7 @@
 // TestParseQuantity, TestQuantityString, TestQuantityParseEmit, TestMilliNewSet,
 // TestQuantityRoundUp); "contracts" rows are the serialisation table of our Kubernetes contracts
 // document (section 2.8), whose CA-IHPA values are also listed there.
-#include "apiserver/quantity.hpp"
+#include "common/quantity.hpp"
 
 #include <gtest/gtest.h>
 
@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace ihpa::apiserver {
+namespace ihpa::common {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
@@ -460,4 +460,4 @@ TEST(ParseQuantity, LongInputIsLinear)
 }
 
 } // namespace
-} // namespace ihpa::apiserver
+} // namespace ihpa::common
