@@ -1,5 +1,6 @@
 #include "simulate/forecast_feed.hpp"
 
+#include "model/serving.hpp"
 #include "simulate/trace.hpp"
 
 #include <algorithm>
@@ -29,17 +30,14 @@ ForecastReading ModelForecastFeed::read(std::int64_t now)
     seen.start = trace_.time_at(from);
     seen.step_seconds = trace_.step_seconds;
     seen.values = trace_.values.segment(from, samples - from);
-    const auto value = model::served_value(anchored_, seen, now, settings_.shift);
-    model::TimeShift at_lead = settings_.shift;
-    at_lead.rule = model::ShiftRule::Point;
-    at_lead.band = model::ShiftBand::Upper;
-    const auto upper = model::served_value(anchored_, seen, now, at_lead);
-    at_lead.band = model::ShiftBand::Yhat;
-    const auto lower = model::served_value(lower_, seen, now, at_lead);
-    if (!value || !upper || !lower) {
+    const auto value = model::shifted_value(anchored_, seen, now, settings_.shift);
+    const auto band = model::band_at(anchored_, until);
+    if (!value || !band) {
         return latest_value(now);
     }
-    return {*value, *lower, *upper};
+    const model::TimeShift& shift = settings_.shift;
+    return {model::clamp_served(shift, *value), model::clamp_served(shift, band->lower),
+            model::clamp_served(shift, band->upper)};
 }
 
 ForecastReading ModelForecastFeed::latest_value(std::int64_t now)
@@ -85,8 +83,6 @@ bool ModelForecastFeed::ensure_horizon(std::int64_t until)
         return false;
     }
     anchored_ = std::move(*anchored);
-    lower_ = anchored_;
-    lower_.forecast.mean = anchored_.forecast.lower;
     return true;
 }
 

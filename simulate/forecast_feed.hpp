@@ -50,7 +50,7 @@ struct FeedStats {
 
 /// The real forecast entry: fits a `model::Forecaster` on the trace samples seen so far
 /// (never a sample newer than `now`), refitting every `refit_seconds` of trace time when new
-/// samples arrived, and serves `model::served_value` of the latest fit at `now` (the path from
+/// samples arrived, and serves `model::shifted_value` of the latest fit at `now` (the path from
 /// the last fitted sample through the horizons, linear in between like the replayed load;
 /// `adjust` sees the samples that arrived since the fit). With too little history or no
 /// successful fit it serves the latest observed value, as design.md's cold-start rule says.
@@ -77,7 +77,6 @@ private:
     std::shared_ptr<const model::FittedModel> fitted_;
     model::Series fitted_history_;       ///< the series `fitted_` was fitted on
     model::AnchoredForecast anchored_;   ///< `fitted_`'s forecast, long enough for the reads so far
-    model::AnchoredForecast lower_;      ///< the same with the 10 % path as its mean (plot band)
     Eigen::Index fitted_samples_ = 0;    ///< samples the last fit attempt saw
     std::int64_t last_fit_time_ = 0;     ///< sync time of the last fit attempt
 };
