@@ -1,4 +1,5 @@
 #include "model/serving.hpp"
+#include "synthetic.hpp"
 
 #include <gtest/gtest.h>
 
@@ -215,26 +216,13 @@ class RecordingForecaster final : public Forecaster {
 public:
     explicit RecordingForecaster(bool fail) : fail_(fail) {}
 
-    class Fit final : public FittedModel {
-    public:
-        Forecast forecast(Eigen::Index steps) const override
-        {
-            Eigen::VectorXd m = Eigen::VectorXd::LinSpaced(steps, 1.0, static_cast<double>(steps));
-            return {m, m, m};
-        }
-        const FitStats& stats() const override { return stats_; }
-
-    private:
-        FitStats stats_;
-    };
-
     std::expected<std::shared_ptr<const FittedModel>, ModelError> fit(const Series& series) const override
     {
         fitted.push_back(series);
         if (fail_) {
             return std::unexpected(ModelError{ModelError::Kind::NumericalFailure, "diverged"});
         }
-        return std::make_shared<const Fit>();
+        return std::make_shared<const testing::RampFit>();
     }
 
     mutable std::vector<Series> fitted;

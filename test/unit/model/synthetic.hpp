@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/forecaster.hpp"
 #include "model/series.hpp"
 
 #include <cmath>
@@ -7,6 +8,20 @@
 #include <numbers>
 
 namespace ihpa::model::testing {
+
+/// A fitted model whose forecast is the horizon itself (1, 2, 3, ...) on every path.
+class RampFit final : public FittedModel {
+public:
+    Forecast forecast(Eigen::Index steps) const override
+    {
+        Eigen::VectorXd m = Eigen::VectorXd::LinSpaced(steps, 1.0, static_cast<double>(steps));
+        return {m, m, m};
+    }
+    const FitStats& stats() const override { return stats_; }
+
+private:
+    FitStats stats_;
+};
 
 /// Deterministic pseudo-random noise in [-0.5, 0.5) (a 64-bit LCG, Knuth MMIX constants).
 class Noise {

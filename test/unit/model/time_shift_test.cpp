@@ -1,4 +1,5 @@
 #include "model/time_shift.hpp"
+#include "synthetic.hpp"
 
 #include <gtest/gtest.h>
 
@@ -138,25 +139,13 @@ TEST(TimeShift, ParsesRuleAndBandNames)
 
 TEST(TimeShift, AnchorForecastsFarEnoughFromTheLastFittedPoint)
 {
-    class Ramp final : public FittedModel {
-    public:
-        Forecast forecast(Eigen::Index steps) const override
-        {
-            Eigen::VectorXd m = Eigen::VectorXd::LinSpaced(steps, 1.0, static_cast<double>(steps));
-            return {m, m, m};
-        }
-        const FitStats& stats() const override { return stats_; }
-
-    private:
-        FitStats stats_;
-    };
     const Series fitted = observed(1000, {4.0, 5.0, std::nan("")});
-    const auto anchored = anchor_forecast(Ramp{}, fitted, 1120 + 150);
+    const auto anchored = anchor_forecast(testing::RampFit{}, fitted, 1120 + 150);
     ASSERT_TRUE(anchored.has_value());
     EXPECT_EQ(anchored->origin, 1120);
     EXPECT_DOUBLE_EQ(anchored->origin_value, 5.0);
     EXPECT_EQ(anchored->forecast.mean.size(), 3);
-    EXPECT_FALSE(anchor_forecast(Ramp{}, observed(0, {std::nan("")}), 10).has_value());
+    EXPECT_FALSE(anchor_forecast(testing::RampFit{}, observed(0, {std::nan("")}), 10).has_value());
 }
 
 } // namespace
