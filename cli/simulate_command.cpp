@@ -41,7 +41,7 @@ struct SimulateFlags {
     std::string refit = "5m";
     std::string history = "336h";
     std::string rule = "windowMax";
-    std::string band = "yhat";
+    std::string band = "upper";
     std::string model = "auto";
     std::string seasonality = "auto";
     int min_replicas = 1;
