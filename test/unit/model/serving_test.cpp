@@ -54,19 +54,6 @@ private:
     std::int64_t start_;
 };
 
-/// Origin 1000, step 60, last fitted value 10; horizons 1..4 at 1060..1240.
-AnchoredForecast make_fit()
-{
-    AnchoredForecast a;
-    a.origin = 1000;
-    a.step_seconds = 60;
-    a.origin_value = 10.0;
-    a.forecast.mean = Eigen::Vector4d(12.0, 20.0, 16.0, 14.0);
-    a.forecast.lower = Eigen::Vector4d(11.0, 15.0, 12.0, 10.0);
-    a.forecast.upper = Eigen::Vector4d(13.0, 26.0, 21.0, 19.0);
-    return a;
-}
-
 ServingPolicy policy(ShiftBand band = ShiftBand::Yhat)
 {
     ServingPolicy p;
@@ -79,7 +66,7 @@ ServingPolicy policy(ShiftBand band = ShiftBand::Yhat)
     return p;
 }
 
-/// Samples 8, 9, 10 at 880, 940, 1000: fitted up to the origin of `make_fit`.
+/// Samples 8, 9, 10 at 880, 940, 1000: fitted up to the origin of `testing::example_anchored`.
 FakeHistory fitted_history() { return FakeHistory(880, {8.0, 9.0, 10.0}); }
 
 TEST(Serving, DefaultsAreDesignMds)
@@ -98,7 +85,7 @@ TEST(Serving, DefaultsAreDesignMds)
 TEST(Serving, ForecastServesTheTimeShiftedFitWithoutReadingTheSeries)
 {
     const FakeHistory history = fitted_history();
-    const AnchoredForecast fit = make_fit();
+    const AnchoredForecast fit = testing::example_anchored();
     const auto served = serve(policy(), history, &fit, 1000);
     ASSERT_TRUE(served.has_value());
     EXPECT_EQ(served->state, ServingState::Forecast);
@@ -113,7 +100,7 @@ TEST(Serving, AdjustReadsTheObservationsNewerThanTheFit)
 {
     // 15 observed at 1060 where the fit said 12: +3 on the path, 20 + 3 at 1120 + 60.
     const FakeHistory history(880, {8.0, 9.0, 10.0, 15.0});
-    const AnchoredForecast fit = make_fit();
+    const AnchoredForecast fit = testing::example_anchored();
     ServingPolicy p = policy(ShiftBand::Adjust);
     p.shift.lead_seconds = 60;
     const auto served = serve(p, history, &fit, 1060);
@@ -140,7 +127,7 @@ TEST(Serving, NotFittedServesTheLatestValueWithoutAFitOrWithOneTooShort)
     EXPECT_EQ(unfitted->state, ServingState::NotFitted);
     EXPECT_DOUBLE_EQ(unfitted->value, 10.0);
     // The fit reaches 1240; at 1121 with lead 120 it would have to reach 1241.
-    const AnchoredForecast fit = make_fit();
+    const AnchoredForecast fit = testing::example_anchored();
     const FakeHistory later(1000, {10.0, 11.0, 12.0});
     EXPECT_EQ(serve(policy(), later, &fit, 1120)->state, ServingState::Forecast);
     const auto short_fit = serve(policy(), later, &fit, 1121);
@@ -152,7 +139,7 @@ TEST(Serving, NotFittedServesTheLatestValueWithoutAFitOrWithOneTooShort)
 TEST(Serving, StaleDataServesTheLatestValueAfterMaxStaleness)
 {
     const FakeHistory history = fitted_history();
-    const AnchoredForecast fit = make_fit();
+    const AnchoredForecast fit = testing::example_anchored();
     ServingPolicy p = policy();
     p.shift.lead_seconds = 0;
     EXPECT_EQ(serve(p, history, &fit, 1000 + 240)->state, ServingState::Forecast);
@@ -173,7 +160,7 @@ TEST(Serving, UnavailableWithoutDataOrAfterHardStaleness)
     ASSERT_FALSE(none.has_value());
     EXPECT_EQ(none.error().reason, Unserved::Reason::NoData);
     const FakeHistory history = fitted_history();
-    const AnchoredForecast fit = make_fit();
+    const AnchoredForecast fit = testing::example_anchored();
     EXPECT_EQ(serve(policy(), history, &fit, 1000 + 3600)->state, ServingState::Stale); // = limit
     const auto old = serve(policy(), history, &fit, 1000 + 3601);
     ASSERT_FALSE(old.has_value());
@@ -183,7 +170,7 @@ TEST(Serving, UnavailableWithoutDataOrAfterHardStaleness)
 
 TEST(Serving, EveryStateIsClampedAtZeroAndTheFloor)
 {
-    AnchoredForecast negative = make_fit();
+    AnchoredForecast negative = testing::example_anchored();
     negative.forecast.mean.setConstant(-5.0);
     const FakeHistory below(880, {-3.0, -2.0, -1.0});
     ServingPolicy p = policy();
@@ -194,7 +181,7 @@ TEST(Serving, EveryStateIsClampedAtZeroAndTheFloor)
     EXPECT_DOUBLE_EQ(serve(p, below, &negative, 1000)->value, 3.0);
     EXPECT_DOUBLE_EQ(serve(p, below, nullptr, 1000)->value, 3.0);
     const FakeHistory history = fitted_history();
-    const AnchoredForecast fit = make_fit();
+    const AnchoredForecast fit = testing::example_anchored();
     p.shift.floor = 25.0;
     EXPECT_DOUBLE_EQ(serve(p, history, &fit, 1000)->value, 25.0); // 20 is below the floor
     p.shift.floor = 2.0;

@@ -8,19 +8,6 @@
 namespace ihpa::model {
 namespace {
 
-/// Origin at t = 1000 with a 60 s step; the last fitted value is 10. Horizons 1..4.
-AnchoredForecast make_anchored()
-{
-    AnchoredForecast a;
-    a.origin = 1000;
-    a.step_seconds = 60;
-    a.origin_value = 10.0;
-    a.forecast.mean = Eigen::Vector4d(12.0, 20.0, 16.0, 14.0);
-    a.forecast.lower = Eigen::Vector4d(11.0, 15.0, 12.0, 10.0);
-    a.forecast.upper = Eigen::Vector4d(13.0, 26.0, 21.0, 19.0);
-    return a;
-}
-
 Series observed(std::int64_t start, std::initializer_list<double> values)
 {
     Series s;
@@ -36,7 +23,7 @@ Series observed(std::int64_t start, std::initializer_list<double> values)
 
 double served(const TimeShift& shift, std::int64_t now, const Series& seen = Series{})
 {
-    const auto value = shifted_value(make_anchored(), seen, now, shift);
+    const auto value = shifted_value(testing::example_anchored(), seen, now, shift);
     EXPECT_TRUE(value.has_value()) << (value ? "" : value.error().message);
     return value.value_or(std::nan(""));
 }
@@ -91,7 +78,7 @@ TEST(TimeShift, AdjustShiftsUpByTheLatestErrorInsideTheBand)
 
 TEST(TimeShift, LeavesNegativeValuesAndTheFloorToTheServingClamp)
 {
-    AnchoredForecast a = make_anchored();
+    AnchoredForecast a = testing::example_anchored();
     a.forecast.mean.setConstant(-5.0);
     EXPECT_DOUBLE_EQ(shifted_value(a, Series{}, 1000, {.lead_seconds = 60}).value(), -5.0);
     EXPECT_DOUBLE_EQ(served({.lead_seconds = 120, .floor = 25.0}, 1000), 20.0);
@@ -99,7 +86,7 @@ TEST(TimeShift, LeavesNegativeValuesAndTheFloorToTheServingClamp)
 
 TEST(TimeShift, RejectsBadSettingsAndShortForecasts)
 {
-    const AnchoredForecast a = make_anchored();
+    const AnchoredForecast a = testing::example_anchored();
     EXPECT_EQ(shifted_value(a, Series{}, 1000, {.lead_seconds = -1}).error().kind,
               ModelError::Kind::InvalidSpec);
     AnchoredForecast no_step = a;
@@ -113,7 +100,7 @@ TEST(TimeShift, RejectsBadSettingsAndShortForecasts)
 
 TEST(TimeShift, BandAtInterpolatesTheLowerAndUpperPaths)
 {
-    const AnchoredForecast a = make_anchored();
+    const AnchoredForecast a = testing::example_anchored();
     // 1090: half way between horizon 1 (11 / 13) and horizon 2 (15 / 26).
     const auto band = band_at(a, 1090);
     ASSERT_TRUE(band.has_value());
