@@ -9,8 +9,8 @@
 # Environment: IHPA_BINARY (default build/cli/ihpa), IHPA_BENCH_OUT (default out/simulate-bench),
 #   MODEL (default auto), LEAD (default 5m), POD_STARTUP (default 3m), RULE (default windowMax),
 #   BAND (default upper), JOBS (default 2).
-# BAND is upper, not the serving default yhat: with pods that take minutes to start, sizing to the
-# forecast's 90 % quantile is the setting we recommend (docs/benchmarks.md compares the bands).
+# BAND upper is the default of `ihpa serve` and `ihpa simulate` alike (docs/benchmarks.md compares
+# the bands).
 # Target of the issue: under-provisioned pod-minutes -60 % vs reactive at <= +10 % replica-hours,
 # fewer scale events; the table says per trace whether it is met.
 set -euo pipefail

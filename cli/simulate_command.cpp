@@ -4,6 +4,7 @@
 #include "backtest/trace_csv.hpp"
 #include "common/seasonality.hpp"
 #include "model/registry.hpp"
+#include "model/serving.hpp"
 #include "model/time_shift.hpp"
 #include "simulate/behavior.hpp"
 #include "simulate/capacity.hpp"
@@ -40,7 +41,7 @@ struct SimulateFlags {
     std::string refit = "5m";
     std::string history = "336h";
     std::string rule = "windowMax";
-    std::string band = "yhat";
+    std::string band = "upper";
     std::string model = "auto";
     std::string seasonality = "auto";
     int min_replicas = 1;
@@ -160,7 +161,9 @@ int run_simulate(const SimulateFlags& flags)
     run.seasonality = common::format_seasonality(*seasonality);
     run.rule = flags.rule;
     run.band = flags.band;
-    run.feed = simulate::FeedSettings{model::TimeShift{*lead, *rule, *band, std::nullopt}, *refit, *history, 30};
+    run.feed.shift = model::TimeShift{*lead, *rule, *band, std::nullopt};
+    run.feed.refit_seconds = *refit;
+    run.feed.history_seconds = *history;
     run.simulation = sim;
     simulate::ModelForecastFeed predictive(trace->series, std::move(*forecaster), run.feed);
     simulate::OracleFeed oracle(trace->series, run.feed.shift);

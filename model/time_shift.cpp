@@ -11,28 +11,37 @@ ModelError invalid(std::string message)
     return ModelError{ModelError::Kind::InvalidSpec, std::move(message)};
 }
 
-/// The knots of one path: knots[0] is the origin value, knots[h] the horizon-h value.
-Eigen::VectorXd knots_of(double origin_value, const Eigen::VectorXd& path)
-{
-    Eigen::VectorXd knots(path.size() + 1);
-    knots[0] = origin_value;
-    knots.tail(path.size()) = path;
-    return knots;
-}
+/// One path of a forecast as knots: knot 0 is the origin value, knot h the horizon-h value.
+/// A view over the forecast's vector, so reading a path allocates nothing.
+class Knots {
+public:
+    Knots(double origin_value, const Eigen::VectorXd& path) : origin_value_(origin_value), path_(path)
+    {
+    }
+    [[nodiscard]] double operator()(Eigen::Index k) const
+    {
+        return k == 0 ? origin_value_ : path_[k - 1];
+    }
 
-/// The piecewise-linear path through `knots` at fractional step position `p` (clamped at 0).
-double value_at(const Eigen::VectorXd& knots, double p)
+private:
+    double origin_value_;
+    const Eigen::VectorXd& path_;
+};
+
+/// The piecewise-linear path through `knot(0..last)` (a `Knots` or a callable like it) at
+/// fractional step position `p`, held at the first and the last knot outside them.
+template <class Knot>
+double value_at(const Knot& knot, Eigen::Index last, double p)
 {
     if (p <= 0.0) {
-        return knots[0];
+        return knot(0);
     }
-    const auto last = knots.size() - 1;
     const auto k = std::min(static_cast<Eigen::Index>(std::floor(p)), last);
     if (k == last) {
-        return knots[last];
+        return knot(last);
     }
     const double frac = p - static_cast<double>(k);
-    return knots[k] + frac * (knots[k + 1] - knots[k]);
+    return knot(k) + frac * (knot(k + 1) - knot(k));
 }
 
 /// The latest finite observation of `observed` in (origin, now], if any.
@@ -102,9 +111,9 @@ anchor_forecast(const FittedModel& model, const Series& fitted, std::int64_t unt
                             model.forecast(steps)};
 }
 
-std::expected<double, ModelError> served_value(const AnchoredForecast& anchored,
-                                               const Series& observed, std::int64_t now,
-                                               const TimeShift& shift)
+std::expected<double, ModelError> shifted_value(const AnchoredForecast& anchored,
+                                                const Series& observed, std::int64_t now,
+                                                const TimeShift& shift)
 {
     if (shift.lead_seconds < 0) {
         return std::unexpected(invalid("leadTime must not be negative"));
@@ -112,48 +121,63 @@ std::expected<double, ModelError> served_value(const AnchoredForecast& anchored,
     if (anchored.step_seconds <= 0) {
         return std::unexpected(invalid("the forecast step must be positive"));
     }
-    if (shift.floor && !std::isfinite(*shift.floor)) {
-        return std::unexpected(invalid("floor must be finite"));
-    }
     const auto step = static_cast<double>(anchored.step_seconds);
     const auto position = [&](std::int64_t t) {
         return static_cast<double>(t - anchored.origin) / step;
     };
     const Forecast& f = anchored.forecast;
+    const Eigen::Index last = f.mean.size();
     const double end = position(now + shift.lead_seconds);
-    if (end > static_cast<double>(f.mean.size())) {
+    if (end > static_cast<double>(last)) {
         return std::unexpected(ModelError{ModelError::Kind::NotEnoughData,
                                           "the forecast does not reach now + leadTime"});
     }
-    const Eigen::VectorXd mean = knots_of(anchored.origin_value, f.mean);
-    const Eigen::VectorXd upper = knots_of(anchored.origin_value, f.upper);
-    Eigen::VectorXd knots;
-    switch (shift.band) {
-    case ShiftBand::Yhat:
-        knots = mean;
-        break;
-    case ShiftBand::Upper:
-        knots = upper;
-        break;
-    case ShiftBand::Adjust: {
-        const auto latest = latest_after(observed, anchored.origin, now);
-        const double error = latest ? latest->second - value_at(mean, position(latest->first))
-                                    : 0.0;
-        knots = (mean.array() + std::max(error, 0.0)).min(upper.array()).max(mean.array());
-        break;
-    }
-    }
-    const double start = position(now);
-    double value = value_at(knots, end);
-    if (shift.rule == ShiftRule::WindowMax) {
-        value = std::max(value, value_at(knots, start));
-        for (auto h = static_cast<Eigen::Index>(std::max(std::floor(start) + 1.0, 0.0));
-             static_cast<double>(h) < end; ++h) {
-            value = std::max(value, knots[h]);
+    const Knots mean(anchored.origin_value, f.mean);
+    const Knots upper(anchored.origin_value, f.upper);
+    double lift = 0.0; // Adjust: the latest observed error above the forecast
+    if (shift.band == ShiftBand::Adjust) {
+        if (const auto latest = latest_after(observed, anchored.origin, now)) {
+            lift = std::max(latest->second - value_at(mean, last, position(latest->first)), 0.0);
         }
     }
-    value = std::max(value, 0.0);
-    return shift.floor ? std::max(value, *shift.floor) : value;
+    const auto knot = [&](Eigen::Index k) {
+        switch (shift.band) {
+        case ShiftBand::Yhat:
+            break;
+        case ShiftBand::Upper:
+            return upper(k);
+        case ShiftBand::Adjust:
+            return std::max(std::min(mean(k) + lift, upper(k)), mean(k));
+        }
+        return mean(k);
+    };
+    const double start = position(now);
+    double value = value_at(knot, last, end);
+    if (shift.rule == ShiftRule::WindowMax) {
+        value = std::max(value, value_at(knot, last, start));
+        for (auto h = static_cast<Eigen::Index>(std::max(std::floor(start) + 1.0, 0.0));
+             static_cast<double>(h) < end; ++h) {
+            value = std::max(value, knot(h));
+        }
+    }
+    return value;
+}
+
+std::expected<BandValue, ModelError> band_at(const AnchoredForecast& anchored, std::int64_t t)
+{
+    const Forecast& f = anchored.forecast;
+    if (anchored.step_seconds <= 0) {
+        return std::unexpected(invalid("the forecast step must be positive"));
+    }
+    const double p = static_cast<double>(t - anchored.origin) /
+                     static_cast<double>(anchored.step_seconds);
+    if (p > static_cast<double>(f.lower.size())) {
+        return std::unexpected(
+            ModelError{ModelError::Kind::NotEnoughData, "the forecast does not reach the time"});
+    }
+    const Knots lower(anchored.origin_value, f.lower);
+    const Knots upper(anchored.origin_value, f.upper);
+    return BandValue{value_at(lower, f.lower.size(), p), value_at(upper, f.upper.size(), p)};
 }
 
 } // namespace ihpa::model

@@ -55,16 +55,28 @@ struct AnchoredForecast {
 [[nodiscard]] std::expected<AnchoredForecast, ModelError>
 anchor_forecast(const FittedModel& model, const Series& fitted, std::int64_t until);
 
-/// The served value at `now` (design.md, "Time-shift rules"). The paths (mean, lower, upper)
-/// are piecewise linear between the horizons, starting at `origin_value` at `origin`, so a lead
-/// that is not a multiple of the step interpolates between steps and `WindowMax` takes the
-/// maximum at both ends of [now, now + lead] and at every horizon inside. `Adjust` adds
-/// max(0, y - yhat) for the latest finite observation y of `observed` newer than the origin
-/// (none: no shift), clipped to the upper path. The result is `max(value, 0)` and at least
-/// `floor`. Fails with InvalidSpec on a negative lead, a non-positive step or a non-finite
-/// floor, and with NotEnoughData when the forecast does not reach now + lead.
+/// The time-shifted forecast at `now` (design.md, "Time-shift rules"), before the serving
+/// clamp (`model/serving`). The paths (mean, lower, upper) are piecewise linear between the
+/// horizons, starting at `origin_value` at `origin`, so a lead that is not a multiple of the step
+/// interpolates between steps and `WindowMax` takes the maximum at both ends of
+/// [now, now + lead] and at every horizon inside. `Adjust` adds max(0, y - yhat) for the latest
+/// finite observation y of `observed` newer than the origin (none: no shift), clipped to the
+/// upper path; the other bands never read `observed`. `shift.floor` is not applied here.
+/// Allocates nothing. Fails with InvalidSpec on a negative lead or a non-positive step, and with
+/// NotEnoughData when the forecast does not reach now + lead.
 [[nodiscard]] std::expected<double, ModelError>
-served_value(const AnchoredForecast& anchored, const Series& observed, std::int64_t now,
-             const TimeShift& shift);
+shifted_value(const AnchoredForecast& anchored, const Series& observed, std::int64_t now,
+              const TimeShift& shift);
+
+/// The 10 % and 90 % paths of a forecast at one time.
+struct BandValue {
+    double lower = 0.0;
+    double upper = 0.0;
+};
+
+/// The lower and upper paths at time `t` (piecewise linear like `shifted_value`), or
+/// NotEnoughData when the forecast does not reach `t`. Allocates nothing.
+[[nodiscard]] std::expected<BandValue, ModelError> band_at(const AnchoredForecast& anchored,
+                                                           std::int64_t t);
 
 } // namespace ihpa::model

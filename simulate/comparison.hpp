@@ -34,7 +34,7 @@ struct RunDescription {
     std::string seasonality = "auto"; ///< the seasonality setting, e.g. "auto", "none", "24h"
     std::string rule;            ///< time-shift rule as configured, e.g. "windowMax"
     std::string band;            ///< forecast band as configured, e.g. "yhat"
-    FeedSettings feed;           ///< lead, rule, band, refit and history of the forecast entry
+    model::ServingPolicy feed;   ///< lead, rule, band, refit and history of the forecast entry
     FeedStats feed_stats;        ///< what the predictive side's feed did
     SimulationSettings simulation;
 };

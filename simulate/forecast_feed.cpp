@@ -5,89 +5,79 @@
 #include <algorithm>
 
 namespace ihpa::simulate {
+namespace {
+
+/// The trace as the adapter's history would hold it at `now`: the samples up to `now` (a trace
+/// has no gaps, backtest/trace_csv refuses them), the latest of them polled at `now`.
+class TraceHistory final : public model::HistoryView {
+public:
+    TraceHistory(const model::Series& trace, std::int64_t history_seconds, std::int64_t now)
+        : trace_(trace), now_(now), samples_(samples_until(trace, now)),
+          in_window_(samples_ - samples_until(trace, now - history_seconds))
+    {
+    }
+
+    [[nodiscard]] std::optional<model::Observation> latest() const override
+    {
+        if (samples_ == 0) {
+            return std::nullopt;
+        }
+        return model::Observation{now_, trace_.values[samples_ - 1]};
+    }
+    [[nodiscard]] std::int64_t finite_samples() const override { return in_window_; }
+    [[nodiscard]] std::int64_t step_seconds() const override { return trace_.step_seconds; }
+    [[nodiscard]] model::Series since(std::int64_t from) const override
+    {
+        const Eigen::Index first = std::min(samples_until(trace_, from - 1), samples_);
+        model::Series out;
+        out.start = trace_.time_at(first);
+        out.step_seconds = trace_.step_seconds;
+        out.values = trace_.values.segment(first, samples_ - first);
+        return out;
+    }
+
+private:
+    const model::Series& trace_;
+    std::int64_t now_;
+    Eigen::Index samples_;   ///< samples with time <= now
+    Eigen::Index in_window_; ///< of them, those newer than now - history
+};
+
+} // namespace
 
 ModelForecastFeed::ModelForecastFeed(const model::Series& trace,
-                                     std::unique_ptr<model::Forecaster> forecaster, FeedSettings settings)
-    : trace_(trace), forecaster_(std::move(forecaster)), settings_(settings)
+                                     std::unique_ptr<model::Forecaster> forecaster,
+                                     model::ServingPolicy policy)
+    : trace_(trace), forecaster_(std::move(forecaster)), policy_(policy)
 {
 }
 
 ForecastReading ModelForecastFeed::read(std::int64_t now)
 {
-    const Eigen::Index samples = samples_until(trace_, now);
-    const bool due = fitted_samples_ == 0 || now - last_fit_time_ >= settings_.refit_seconds;
-    if (samples >= settings_.min_history && samples != fitted_samples_ && due) {
-        refit(now, samples);
+    const TraceHistory history(trace_, policy_.history_seconds, now);
+    if (model::fit_due(next_attempt_, now)) {
+        model::FitAttempt attempt = model::attempt_fit(policy_, *forecaster_, history, now);
+        next_attempt_ = attempt.next_attempt;
+        if (attempt.outcome == model::FitAttempt::Outcome::Fitted) {
+            ++stats_.fits;
+            fit_ = std::move(attempt.anchored);
+        } else if (attempt.outcome == model::FitAttempt::Outcome::Failed) {
+            ++stats_.failed_fits;
+        }
     }
-    const std::int64_t until = now + settings_.shift.lead_seconds;
-    if (samples < settings_.min_history || !fitted_ || !ensure_horizon(until)) {
-        return latest_value(now);
+    const auto served = model::serve(policy_, history, fit_ ? &*fit_ : nullptr, now);
+    if (!served) {
+        // Before the trace's first sample: no entry, which adds no capacity (the HPA takes the max).
+        return {0.0, 0.0, 0.0};
     }
-    // What `adjust` may compare with the forecast: the samples from the fitted end up to now.
-    const Eigen::Index from = samples_until(trace_, anchored_.origin) - 1;
-    model::Series seen;
-    seen.start = trace_.time_at(from);
-    seen.step_seconds = trace_.step_seconds;
-    seen.values = trace_.values.segment(from, samples - from);
-    const auto value = model::served_value(anchored_, seen, now, settings_.shift);
-    model::TimeShift at_lead = settings_.shift;
-    at_lead.rule = model::ShiftRule::Point;
-    at_lead.band = model::ShiftBand::Upper;
-    const auto upper = model::served_value(anchored_, seen, now, at_lead);
-    at_lead.band = model::ShiftBand::Yhat;
-    const auto lower = model::served_value(lower_, seen, now, at_lead);
-    if (!value || !upper || !lower) {
-        return latest_value(now);
+    if (served->state != model::ServingState::Forecast) {
+        ++stats_.cold_reads;
+        return {served->value, served->value, served->value};
     }
-    return {*value, *lower, *upper};
-}
-
-ForecastReading ModelForecastFeed::latest_value(std::int64_t now)
-{
-    ++stats_.cold_reads;
-    const double latest = std::max(observed_at(trace_, now), 0.0);
-    return {latest, latest, latest};
-}
-
-void ModelForecastFeed::refit(std::int64_t now, Eigen::Index samples)
-{
-    last_fit_time_ = now;
-    fitted_samples_ = samples;
-    const Eigen::Index window =
-        std::max<Eigen::Index>(1, settings_.history_seconds / trace_.step_seconds);
-    const Eigen::Index first = std::max<Eigen::Index>(0, samples - window);
-    fitted_history_.start = trace_.time_at(first);
-    fitted_history_.step_seconds = trace_.step_seconds;
-    fitted_history_.values = trace_.values.segment(first, samples - first);
-    auto fitted = forecaster_->fit(fitted_history_);
-    anchored_ = model::AnchoredForecast{};
-    if (!fitted) {
-        // Serve the latest value until a later refit succeeds (design.md: never fail the metric).
-        ++stats_.failed_fits;
-        fitted_.reset();
-        return;
-    }
-    ++stats_.fits;
-    fitted_ = std::move(*fitted);
-}
-
-bool ModelForecastFeed::ensure_horizon(std::int64_t until)
-{
-    const std::int64_t covered =
-        anchored_.origin + anchored_.step_seconds * static_cast<std::int64_t>(anchored_.forecast.mean.size());
-    if (anchored_.forecast.mean.size() > 0 && covered >= until) {
-        return true;
-    }
-    // Twice the horizon needed now, so a fit is forecast again only a few times.
-    const std::int64_t origin = fitted_history_.time_at(fitted_history_.size() - 1);
-    auto anchored = model::anchor_forecast(*fitted_, fitted_history_, origin + 2 * (until - origin));
-    if (!anchored) {
-        return false;
-    }
-    anchored_ = std::move(*anchored);
-    lower_ = anchored_;
-    lower_.forecast.mean = anchored_.forecast.lower;
-    return true;
+    // Served from the fit, so the fit reaches now + lead.
+    const model::BandValue band = model::band_at(*fit_, now + policy_.shift.lead_seconds).value();
+    return {served->value, model::clamp_served(policy_.shift, band.lower),
+            model::clamp_served(policy_.shift, band.upper)};
 }
 
 } // namespace ihpa::simulate

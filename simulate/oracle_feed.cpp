@@ -1,5 +1,6 @@
 #include "simulate/oracle_feed.hpp"
 
+#include "model/serving.hpp"
 #include "simulate/trace.hpp"
 
 #include <algorithm>
@@ -29,9 +30,10 @@ ForecastReading OracleFeed::read(std::int64_t now)
     }
     truth.forecast.lower = truth.forecast.mean;
     truth.forecast.upper = truth.forecast.mean;
-    const auto value = model::served_value(truth, model::Series{}, now, shift_);
-    assert(value && "the truth covers now + lead by construction");
-    return {*value, *value, *value};
+    const auto shifted = model::shifted_value(truth, model::Series{}, now, shift_);
+    assert(shifted && "the truth covers now + lead by construction");
+    const double value = model::clamp_served(shift_, *shifted);
+    return {value, value, value};
 }
 
 } // namespace ihpa::simulate

@@ -8,8 +8,8 @@ namespace ihpa::simulate {
 
 /// A perfect forecast: the true load of the trace (linear between samples, as the simulation
 /// replays it) under the same lead time and rule as the predictive side, evaluated by
-/// `model::served_value`. The ceiling of what any forecaster can do with this HPA; it reads the
-/// future on purpose.
+/// `model::shifted_value` and clamped like a served value (`model::clamp_served`). The ceiling
+/// of what any forecaster can do with this HPA; it reads the future on purpose.
 class OracleFeed final : public ForecastSource {
 public:
     /// `trace` outlives the feed; the band of `shift` is ignored (the truth has no band).

@@ -42,7 +42,7 @@ struct MetricConfig {
 /// How a forecast is computed and served: design.md's time-shift, cold-start and staleness
 /// rules, with its defaults.
 struct ForecastSettings {
-    model::TimeShift shift{300, model::ShiftRule::WindowMax, model::ShiftBand::Yhat, std::nullopt};
+    model::TimeShift shift{300, model::ShiftRule::WindowMax, model::ShiftBand::Upper, std::nullopt};
     std::string model = "auto";                      ///< a registered forecaster name
     std::chrono::seconds step{60};                   ///< history resolution
     std::chrono::seconds history{14 * 86400};        ///< history kept and fitted on

@@ -2,8 +2,6 @@
 
 #include "common/duration.hpp"
 
-#include <cmath>
-
 namespace ihpa::adapter {
 namespace {
 
@@ -16,129 +14,98 @@ std::string age_text(std::chrono::system_clock::duration age)
     return common::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(age));
 }
 
-} // namespace
-
-const char* to_string(ServingState state)
+model::ServingPolicy policy_of(const ForecastSettings& settings)
 {
-    switch (state) {
-    case ServingState::Forecast:
-        return "forecast";
-    case ServingState::ColdStart:
-        return "coldStart";
-    case ServingState::NotFitted:
-        return "notFitted";
-    case ServingState::Stale:
-        return "stale";
-    case ServingState::Unavailable:
-        return "unavailable";
-    }
-    return "unknown";
+    model::ServingPolicy policy;
+    policy.shift = settings.shift;
+    policy.history_seconds = settings.history.count();
+    policy.min_history = settings.min_history;
+    policy.max_staleness_seconds = settings.max_staleness.count();
+    policy.hard_staleness_seconds = settings.hard_staleness.count();
+    policy.refit_seconds = settings.refit_interval.count();
+    return policy;
 }
+
+/// A stored series as model/serving reads it. Each read takes the series' lock for its copy;
+/// `latest` also keeps the exact sample it returned, whose time the response carries.
+class StoredHistory final : public model::HistoryView {
+public:
+    explicit StoredHistory(const StoredSeries& series) : series_(series) {}
+
+    [[nodiscard]] std::optional<model::Observation> latest() const override
+    {
+        latest_ = series_.latest();
+        if (!latest_) {
+            return std::nullopt;
+        }
+        return model::Observation{unix_seconds(latest_->time), latest_->value};
+    }
+    [[nodiscard]] std::int64_t finite_samples() const override { return series_.finite_count(); }
+    [[nodiscard]] std::int64_t step_seconds() const override { return series_.step_seconds(); }
+    [[nodiscard]] model::Series since(std::int64_t from) const override
+    {
+        return series_.series(from);
+    }
+    /// The sample the last `latest()` returned.
+    [[nodiscard]] const std::optional<Sample>& latest_sample() const { return latest_; }
+
+private:
+    const StoredSeries& series_;
+    mutable std::optional<Sample> latest_;
+};
+
+} // namespace
 
 ForecastState::ForecastState(ForecastConfig config, std::shared_ptr<StoredSeries> series,
                              std::unique_ptr<model::Forecaster> forecaster)
-    : config_(std::move(config)), series_(std::move(series)), forecaster_(std::move(forecaster)),
-      score_(kScoreWindow)
+    : config_(std::move(config)), policy_(policy_of(config_.settings)), series_(std::move(series)),
+      forecaster_(std::move(forecaster)), score_(kScoreWindow)
 {
-}
-
-double ForecastState::clamp(double value) const
-{
-    value = std::max(value, 0.0);
-    if (config_.settings.shift.floor) {
-        value = std::max(value, *config_.settings.shift.floor);
-    }
-    return value;
 }
 
 std::expected<ServedValue, std::string>
 ForecastState::serve(std::chrono::system_clock::time_point now) const
 {
-    const ForecastSettings& settings = config_.settings;
-    const auto record = [this](std::optional<double> value, ServingState state) {
-        const std::lock_guard lock(mutex_);
-        last_served_ = value;
-        last_state_ = state;
-    };
-    const auto latest = series_->latest();
-    if (!latest) {
-        record(std::nullopt, ServingState::Unavailable);
-        return std::unexpected("no data has been received yet");
-    }
-    const auto age = now - latest->time;
-    if (age > settings.hard_staleness) {
-        record(std::nullopt, ServingState::Unavailable);
-        return std::unexpected("the newest data is " + age_text(age) +
-                               " old, older than hardStaleness " +
-                               age_text(settings.hard_staleness));
-    }
-    const auto fallback = [&](ServingState state) {
-        const double value = clamp(latest->value);
-        record(value, state);
-        return ServedValue{value, latest->time, state};
-    };
-    if (age > settings.max_staleness) {
-        return fallback(ServingState::Stale);
-    }
+    const StoredHistory history(*series_);
     const auto fit = fit_.load();
-    if (!fit) {
-        return fallback(series_->finite_count() < settings.min_history ? ServingState::ColdStart
-                                                                       : ServingState::NotFitted);
+    const auto served =
+        model::serve(policy_, history, fit ? &fit->anchored : nullptr, unix_seconds(now));
+    {
+        const std::lock_guard lock(mutex_);
+        last_served_ = served ? std::optional(served->value) : std::nullopt;
+        last_state_ = served ? served->state : ServingState::Unavailable;
     }
-    const model::Series observed =
-        series_->series(fit->anchored.origin + fit->anchored.step_seconds);
-    const auto value =
-        model::served_value(fit->anchored, observed, unix_seconds(now), settings.shift);
-    if (!value) {
-        return fallback(ServingState::NotFitted);
+    if (!served) {
+        if (served.error().reason == model::Unserved::Reason::NoData) {
+            return std::unexpected("no data has been received yet");
+        }
+        return std::unexpected("the newest data is " +
+                               age_text(now - history.latest_sample()->time) +
+                               " old, older than hardStaleness " +
+                               age_text(config_.settings.hard_staleness));
     }
-    const double served = clamp(*value);
-    record(served, ServingState::Forecast);
-    return ServedValue{served, latest->time, ServingState::Forecast};
+    return ServedValue{served->value, history.latest_sample()->time, served->state};
 }
 
 bool ForecastState::refit_due(std::chrono::system_clock::time_point now) const
 {
     const std::lock_guard lock(mutex_);
-    return !last_attempt_ || now >= *last_attempt_;
+    return model::fit_due(next_attempt_, unix_seconds(now));
 }
 
 bool ForecastState::refit(std::chrono::system_clock::time_point now)
 {
-    const ForecastSettings& settings = config_.settings;
-    const std::int64_t step = settings.step.count();
-    const auto retry_at = [&](std::chrono::system_clock::duration wait, std::string error) {
-        const std::lock_guard lock(mutex_);
-        last_attempt_ = now + wait;
-        last_fit_error_ = std::move(error);
-    };
-    if (series_->finite_count() < settings.min_history) {
-        retry_at(settings.step, "fewer than minHistory samples");
-        return false;
+    const StoredHistory history(*series_);
+    model::FitAttempt attempt = model::attempt_fit(policy_, *forecaster_, history, unix_seconds(now));
+    const bool fitted = attempt.outcome == model::FitAttempt::Outcome::Fitted;
+    if (fitted) {
+        fit_.store(std::make_shared<const FitResult>(
+            FitResult{std::move(attempt.anchored), attempt.model->stats().description, now}));
     }
-    model::Series history = series_->series(unix_seconds(now) - settings.history.count() + step);
-    Eigen::Index end = history.size();
-    while (end > 0 && !std::isfinite(history.values[end - 1])) {
-        --end;
-    }
-    history.values.conservativeResize(end);
-    const auto fitted = forecaster_->fit(history);
-    if (!fitted) {
-        retry_at(settings.refit_interval, fitted.error().message);
-        return false;
-    }
-    const std::int64_t until = history.time_at(history.size() - 1) +
-                               2 * settings.refit_interval.count() +
-                               settings.max_staleness.count() + settings.shift.lead_seconds + step;
-    auto anchored = model::anchor_forecast(**fitted, history, until);
-    if (!anchored) {
-        retry_at(settings.refit_interval, anchored.error().message);
-        return false;
-    }
-    fit_.store(std::make_shared<const FitResult>(
-        FitResult{std::move(*anchored), (*fitted)->stats().description, now}));
-    retry_at(settings.refit_interval, "");
-    return true;
+    const std::lock_guard lock(mutex_);
+    next_attempt_ = attempt.next_attempt;
+    last_fit_error_ = std::move(attempt.error);
+    return fitted;
 }
 
 void ForecastState::score(std::chrono::system_clock::time_point now)

@@ -4,6 +4,7 @@
 #include "adapter/history/history_store.hpp"
 #include "adapter/history/live_score.hpp"
 #include "model/forecaster.hpp"
+#include "model/serving.hpp"
 #include "model/time_shift.hpp"
 
 #include <atomic>
@@ -15,17 +16,9 @@
 
 namespace ihpa::adapter {
 
-/// Which of design.md's rules produced a served value.
-enum class ServingState {
-    Forecast,   ///< the fitted model, time-shifted
-    ColdStart,  ///< fewer than minHistory samples: the latest observed value
-    NotFitted,  ///< no model yet or the last fit failed: the latest observed value
-    Stale,      ///< data older than maxStaleness: the latest observed value
-    Unavailable ///< no data, or data older than hardStaleness: nothing is served (503)
-};
-
-/// The wire-stable name of a state (`/metrics` label values, logs).
-[[nodiscard]] const char* to_string(ServingState state);
+/// Which of design.md's rules produced a served value (model/serving).
+using model::ServingState;
+using model::to_string;
 
 /// A value ready to serve.
 struct ServedValue {
@@ -56,8 +49,10 @@ struct ForecastStatus {
 };
 
 /// One configured forecast: its settings, its history, its current fitted model and its live
-/// score. The fitter thread refits and scores; request threads call `serve` concurrently, which
-/// only reads the history and the atomically published fit.
+/// score. The policy (cold start, staleness, refit cadence, fit window, anchoring, clamp) is
+/// model/serving's; this class adds the locking and the atomically published fit. The fitter
+/// thread refits and scores; request threads call `serve` concurrently, which reads the latest
+/// observation and the published fit (and the recent history only for band adjust).
 class ForecastState {
 public:
     /// `forecaster` is built from `config.settings.model`.
@@ -67,17 +62,18 @@ public:
     [[nodiscard]] const ForecastConfig& config() const { return config_; }
     [[nodiscard]] const std::shared_ptr<StoredSeries>& series() const { return series_; }
 
-    /// The value to serve at `now` under design.md's cold-start and staleness rules, or why
-    /// nothing can be served (no data at all, or data older than hardStaleness).
+    /// The value to serve at `now` (model::serve), or why nothing can be served (no data at
+    /// all, or data older than hardStaleness). Allocates nothing when a value is served with
+    /// band yhat or upper.
     [[nodiscard]] std::expected<ServedValue, std::string>
     serve(std::chrono::system_clock::time_point now) const;
 
-    /// Whether a refit is due at `now` (never fitted, or refitInterval elapsed).
+    /// Whether a fit attempt is due at `now` (model::fit_due).
     [[nodiscard]] bool refit_due(std::chrono::system_clock::time_point now) const;
 
-    /// Fits the model on the history window ending now (trailing gaps trimmed) and publishes it.
-    /// Skipped (false) while there are fewer than minHistory samples; a failed fit keeps the
-    /// previous model and records the error.
+    /// One fit attempt (model::attempt_fit); publishes the model when it fits (true). Skipped
+    /// (false) while there are fewer than minHistory samples; a failed fit keeps the previous
+    /// model and records the error.
     bool refit(std::chrono::system_clock::time_point now);
 
     /// Live backtest step: refreshes the served value and state as a request would, records the
@@ -88,15 +84,14 @@ public:
     [[nodiscard]] ForecastStatus status() const;
 
 private:
-    [[nodiscard]] double clamp(double value) const;
-
     ForecastConfig config_;
+    model::ServingPolicy policy_; ///< `config_.settings` in model/serving's terms
     std::shared_ptr<StoredSeries> series_;
     std::unique_ptr<model::Forecaster> forecaster_;
     std::atomic<std::shared_ptr<const FitResult>> fit_;
 
     mutable std::mutex mutex_; ///< guards the fields below
-    std::optional<std::chrono::system_clock::time_point> last_attempt_;
+    std::optional<std::int64_t> next_attempt_; ///< unix seconds, empty before the first attempt
     std::string last_fit_error_;
     mutable std::optional<double> last_served_;
     mutable ServingState last_state_ = ServingState::Unavailable;

@@ -5,7 +5,7 @@
 // is garbage collected with its IHPA. Uses the control plane in ../shared/k8s (or
 // $IHPA_K8S_DIR), started once for the whole binary; skipped with a message where it, etcd or
 // kubectl is missing.
-#include "apiserver/quantity.hpp"
+#include "common/quantity.hpp"
 #include "controller/reconciler.hpp"
 #include "test/support/child_process.hpp"
 #include "test/unit/controller/ihpa_fixture.hpp"
@@ -237,7 +237,7 @@ std::vector<ctl::ObservedPod> observed_pods(const json& list)
             const json requests = container.value("resources", json::object())
                                       .value("requests", json::object());
             for (const auto& [resource, quantity] : requests.items()) {
-                observed.requests[resource] = *apiserver::parse_quantity(quantity.get<std::string>());
+                observed.requests[resource] = *common::parse_quantity(quantity.get<std::string>());
             }
             each.containers.push_back(std::move(observed));
         }

@@ -64,7 +64,7 @@ forecasts:
     EXPECT_EQ(ihpa.ihpa->namespace_, "shop");
     EXPECT_EQ(ihpa.settings.shift.lead_seconds, 300);
     EXPECT_EQ(ihpa.settings.shift.rule, model::ShiftRule::WindowMax);
-    EXPECT_EQ(ihpa.settings.shift.band, model::ShiftBand::Yhat);
+    EXPECT_EQ(ihpa.settings.shift.band, model::ShiftBand::Upper);
     EXPECT_EQ(ihpa.settings.model, "auto");
     EXPECT_EQ(ihpa.settings.step, std::chrono::seconds(60));
     EXPECT_EQ(ihpa.settings.history, std::chrono::seconds(14 * 86400));

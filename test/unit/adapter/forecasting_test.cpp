@@ -32,6 +32,7 @@ ForecastConfig forecast(const std::string& name, const std::string& query)
     config.labels = {{"app", "shop"}};
     config.settings.model = "naive";
     config.settings.shift.rule = model::ShiftRule::Point;
+    config.settings.shift.band = model::ShiftBand::Yhat; // the point forecast: naive's last value
     config.settings.history = 86400s;
     return config;
 }

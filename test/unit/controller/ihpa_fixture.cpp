@@ -1,6 +1,6 @@
 #include "test/unit/controller/ihpa_fixture.hpp"
 
-#include "apiserver/quantity.hpp"
+#include "common/quantity.hpp"
 
 namespace ihpa::controller::test {
 
@@ -46,9 +46,9 @@ json external_metric(const std::string& name, const std::string& type, const jso
 
 QuantityCodec real_codec()
 {
-    return {[](double value) { return apiserver::format_quantity(value); },
+    return {[](double value) { return common::format_quantity(value); },
             [](std::string_view text) -> std::optional<double> {
-                const auto parsed = apiserver::parse_quantity(text);
+                const auto parsed = common::parse_quantity(text);
                 return parsed ? std::optional<double>(*parsed) : std::nullopt;
             }};
 }
@@ -84,7 +84,7 @@ json stored(const json& hpa)
                     json& value = source["target"][key];
                     const std::string text = value.is_string() ? value.get<std::string>()
                                                                : value.dump();
-                    value = apiserver::format_quantity(*apiserver::parse_quantity(text));
+                    value = common::format_quantity(*common::parse_quantity(text));
                 }
             }
         }

@@ -1,12 +1,42 @@
 #pragma once
 
+#include "model/forecaster.hpp"
 #include "model/series.hpp"
+#include "model/time_shift.hpp"
 
 #include <cmath>
 #include <cstdint>
 #include <numbers>
 
 namespace ihpa::model::testing {
+
+/// A forecast anchored at t = 1000 with a 60 s step and last fitted value 10; horizons 1..4
+/// (1060..1240): mean 12, 20, 16, 14; lower 11, 15, 12, 10; upper 13, 26, 21, 19.
+inline AnchoredForecast example_anchored()
+{
+    AnchoredForecast a;
+    a.origin = 1000;
+    a.step_seconds = 60;
+    a.origin_value = 10.0;
+    a.forecast.mean = Eigen::Vector4d(12.0, 20.0, 16.0, 14.0);
+    a.forecast.lower = Eigen::Vector4d(11.0, 15.0, 12.0, 10.0);
+    a.forecast.upper = Eigen::Vector4d(13.0, 26.0, 21.0, 19.0);
+    return a;
+}
+
+/// A fitted model whose forecast is the horizon itself (1, 2, 3, ...) on every path.
+class RampFit final : public FittedModel {
+public:
+    Forecast forecast(Eigen::Index steps) const override
+    {
+        Eigen::VectorXd m = Eigen::VectorXd::LinSpaced(steps, 1.0, static_cast<double>(steps));
+        return {m, m, m};
+    }
+    const FitStats& stats() const override { return stats_; }
+
+private:
+    FitStats stats_;
+};
 
 /// Deterministic pseudo-random noise in [-0.5, 0.5) (a 64-bit LCG, Knuth MMIX constants).
 class Noise {

@@ -1,4 +1,5 @@
 #include "model/time_shift.hpp"
+#include "synthetic.hpp"
 
 #include <gtest/gtest.h>
 
@@ -6,19 +7,6 @@
 
 namespace ihpa::model {
 namespace {
-
-/// Origin at t = 1000 with a 60 s step; the last fitted value is 10. Horizons 1..4.
-AnchoredForecast make_anchored()
-{
-    AnchoredForecast a;
-    a.origin = 1000;
-    a.step_seconds = 60;
-    a.origin_value = 10.0;
-    a.forecast.mean = Eigen::Vector4d(12.0, 20.0, 16.0, 14.0);
-    a.forecast.lower = Eigen::Vector4d(11.0, 15.0, 12.0, 10.0);
-    a.forecast.upper = Eigen::Vector4d(13.0, 26.0, 21.0, 19.0);
-    return a;
-}
 
 Series observed(std::int64_t start, std::initializer_list<double> values)
 {
@@ -35,7 +23,7 @@ Series observed(std::int64_t start, std::initializer_list<double> values)
 
 double served(const TimeShift& shift, std::int64_t now, const Series& seen = Series{})
 {
-    const auto value = served_value(make_anchored(), seen, now, shift);
+    const auto value = shifted_value(testing::example_anchored(), seen, now, shift);
     EXPECT_TRUE(value.has_value()) << (value ? "" : value.error().message);
     return value.value_or(std::nan(""));
 }
@@ -88,28 +76,40 @@ TEST(TimeShift, AdjustShiftsUpByTheLatestErrorInsideTheBand)
     EXPECT_DOUBLE_EQ(served(adjust, 1060, observed(1000, {10.0, 15.0, std::nan("")})), 23.0);
 }
 
-TEST(TimeShift, ResultIsNeverNegativeNorBelowTheFloor)
+TEST(TimeShift, LeavesNegativeValuesAndTheFloorToTheServingClamp)
 {
-    AnchoredForecast a = make_anchored();
+    AnchoredForecast a = testing::example_anchored();
     a.forecast.mean.setConstant(-5.0);
-    a.forecast.lower.setConstant(-8.0);
-    a.forecast.upper.setConstant(-1.0);
-    EXPECT_DOUBLE_EQ(served_value(a, Series{}, 1000, {.lead_seconds = 60}).value(), 0.0);
-    EXPECT_DOUBLE_EQ(served_value(a, Series{}, 1000, {.lead_seconds = 60, .floor = 3.0}).value(),
-                     3.0);
-    EXPECT_DOUBLE_EQ(served({.lead_seconds = 120, .floor = 25.0}, 1000), 25.0);
-    EXPECT_DOUBLE_EQ(served({.lead_seconds = 120, .floor = 2.0}, 1000), 20.0);
+    EXPECT_DOUBLE_EQ(shifted_value(a, Series{}, 1000, {.lead_seconds = 60}).value(), -5.0);
+    EXPECT_DOUBLE_EQ(served({.lead_seconds = 120, .floor = 25.0}, 1000), 20.0);
 }
 
 TEST(TimeShift, RejectsBadSettingsAndShortForecasts)
 {
-    const AnchoredForecast a = make_anchored();
-    EXPECT_EQ(served_value(a, Series{}, 1000, {.lead_seconds = -1}).error().kind,
+    const AnchoredForecast a = testing::example_anchored();
+    EXPECT_EQ(shifted_value(a, Series{}, 1000, {.lead_seconds = -1}).error().kind,
               ModelError::Kind::InvalidSpec);
-    EXPECT_EQ(served_value(a, Series{}, 1000, {.floor = std::nan("")}).error().kind,
+    AnchoredForecast no_step = a;
+    no_step.step_seconds = 0;
+    EXPECT_EQ(shifted_value(no_step, Series{}, 1000, {}).error().kind,
               ModelError::Kind::InvalidSpec);
-    EXPECT_EQ(served_value(a, Series{}, 1000, {.lead_seconds = 241}).error().kind,
+    EXPECT_EQ(shifted_value(a, Series{}, 1000, {.lead_seconds = 241}).error().kind,
               ModelError::Kind::NotEnoughData);
+    EXPECT_TRUE(shifted_value(a, Series{}, 1000, {.lead_seconds = 240}).has_value());
+}
+
+TEST(TimeShift, BandAtInterpolatesTheLowerAndUpperPaths)
+{
+    const AnchoredForecast a = testing::example_anchored();
+    // 1090: half way between horizon 1 (11 / 13) and horizon 2 (15 / 26).
+    const auto band = band_at(a, 1090);
+    ASSERT_TRUE(band.has_value());
+    EXPECT_DOUBLE_EQ(band->lower, 13.0);
+    EXPECT_DOUBLE_EQ(band->upper, 19.5);
+    // At the origin both paths start at the last fitted value.
+    EXPECT_DOUBLE_EQ(band_at(a, 1000)->lower, 10.0);
+    EXPECT_DOUBLE_EQ(band_at(a, 1000)->upper, 10.0);
+    EXPECT_EQ(band_at(a, 1241).error().kind, ModelError::Kind::NotEnoughData);
 }
 
 TEST(TimeShift, ParsesRuleAndBandNames)
@@ -126,25 +126,13 @@ TEST(TimeShift, ParsesRuleAndBandNames)
 
 TEST(TimeShift, AnchorForecastsFarEnoughFromTheLastFittedPoint)
 {
-    class Ramp final : public FittedModel {
-    public:
-        Forecast forecast(Eigen::Index steps) const override
-        {
-            Eigen::VectorXd m = Eigen::VectorXd::LinSpaced(steps, 1.0, static_cast<double>(steps));
-            return {m, m, m};
-        }
-        const FitStats& stats() const override { return stats_; }
-
-    private:
-        FitStats stats_;
-    };
     const Series fitted = observed(1000, {4.0, 5.0, std::nan("")});
-    const auto anchored = anchor_forecast(Ramp{}, fitted, 1120 + 150);
+    const auto anchored = anchor_forecast(testing::RampFit{}, fitted, 1120 + 150);
     ASSERT_TRUE(anchored.has_value());
     EXPECT_EQ(anchored->origin, 1120);
     EXPECT_DOUBLE_EQ(anchored->origin_value, 5.0);
     EXPECT_EQ(anchored->forecast.mean.size(), 3);
-    EXPECT_FALSE(anchor_forecast(Ramp{}, observed(0, {std::nan("")}), 10).has_value());
+    EXPECT_FALSE(anchor_forecast(testing::RampFit{}, observed(0, {std::nan("")}), 10).has_value());
 }
 
 } // namespace

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <vector>
 
 namespace ihpa::simulate {
@@ -28,18 +29,22 @@ private:
     model::FitStats stats_;
 };
 
-/// Records every series it is fitted on; forecasts `horizons`, or fails when `fail` is set.
+/// Records every series it is fitted on; forecasts `horizons` for the first `successes` fits,
+/// then fails.
 class RecordingForecaster final : public model::Forecaster {
 public:
-    RecordingForecaster(std::vector<model::Series>& fits, Eigen::VectorXd horizons, bool fail)
-        : fits_(fits), horizons_(std::move(horizons)), fail_(fail)
+    static constexpr std::size_t kAlways = std::numeric_limits<std::size_t>::max();
+
+    RecordingForecaster(std::vector<model::Series>& fits, Eigen::VectorXd horizons,
+                        std::size_t successes = kAlways)
+        : fits_(fits), horizons_(std::move(horizons)), successes_(successes)
     {
     }
     std::expected<std::shared_ptr<const model::FittedModel>, model::ModelError>
     fit(const model::Series& series) const override
     {
         fits_.push_back(series);
-        if (fail_) {
+        if (fits_.size() > successes_) {
             return std::unexpected(model::ModelError{model::ModelError::Kind::NotEnoughData, "no"});
         }
         return std::make_shared<const FixedFit>(horizons_);
@@ -48,7 +53,7 @@ public:
 private:
     std::vector<model::Series>& fits_;
     Eigen::VectorXd horizons_;
-    bool fail_;
+    std::size_t successes_;
 };
 
 /// 0, 1, 2, ... every 60 s from t=0.
@@ -64,11 +69,12 @@ model::Series ramp(Eigen::Index n)
 using model::ShiftBand;
 using model::ShiftRule;
 
-FeedSettings settings(std::int64_t lead, ShiftRule rule)
+model::ServingPolicy settings(std::int64_t lead, ShiftRule rule)
 {
-    FeedSettings f;
+    model::ServingPolicy f;
     f.shift.lead_seconds = lead;
     f.shift.rule = rule;
+    f.shift.band = ShiftBand::Yhat;
     f.refit_seconds = 120;
     f.history_seconds = 600;
     f.min_history = 3;
@@ -79,7 +85,7 @@ TEST(ModelForecastFeed, FitsOnlyOnSamplesSeenSoFarAtTheRefitInterval)
 {
     const model::Series trace = ramp(40);
     std::vector<model::Series> fits;
-    ModelForecastFeed feed(trace, std::make_unique<RecordingForecaster>(fits, Eigen::Vector3d{1, 2, 3}, false),
+    ModelForecastFeed feed(trace, std::make_unique<RecordingForecaster>(fits, Eigen::Vector3d{1, 2, 3}),
                            settings(300, ShiftRule::WindowMax));
     for (std::int64_t now = 0; now < 1200; now += 15) {
         (void)feed.read(now);
@@ -102,10 +108,10 @@ TEST(ModelForecastFeed, AppliesTheRuleToThePathFromTheLastSampleThroughTheHorizo
     model::Series trace = ramp(20);
     std::vector<model::Series> fits;
     const Eigen::Vector3d horizons{12, 20, 14};
-    FeedSettings f = settings(90, ShiftRule::Point);
+    model::ServingPolicy f = settings(90, ShiftRule::Point);
     f.refit_seconds = 10'000;
     f.min_history = 10;
-    ModelForecastFeed point(trace, std::make_unique<RecordingForecaster>(fits, horizons, false), f);
+    ModelForecastFeed point(trace, std::make_unique<RecordingForecaster>(fits, horizons), f);
     // At 540 with lead 90: 12 + 0.5 × (20 - 12) = 16; band ±1 at 630.
     const ForecastReading r = point.read(540);
     EXPECT_DOUBLE_EQ(r.value, 16.0);
@@ -115,13 +121,13 @@ TEST(ModelForecastFeed, AppliesTheRuleToThePathFromTheLastSampleThroughTheHorizo
     EXPECT_DOUBLE_EQ(point.read(600).value, 17.0);
 
     f.shift.rule = ShiftRule::WindowMax;
-    ModelForecastFeed window(trace, std::make_unique<RecordingForecaster>(fits, horizons, false), f);
+    ModelForecastFeed window(trace, std::make_unique<RecordingForecaster>(fits, horizons), f);
     // max(path(540) = 9, 12 at 600, 16 at 630) = 16, then max over [600, 690] holds 20 at 660.
     EXPECT_DOUBLE_EQ(window.read(540).value, 16.0);
     EXPECT_DOUBLE_EQ(window.read(600).value, 20.0);
 
     f.shift.band = ShiftBand::Upper;
-    ModelForecastFeed upper(trace, std::make_unique<RecordingForecaster>(fits, horizons, false), f);
+    ModelForecastFeed upper(trace, std::make_unique<RecordingForecaster>(fits, horizons), f);
     EXPECT_DOUBLE_EQ(upper.read(540).value, 17.0);
 }
 
@@ -131,11 +137,11 @@ TEST(ModelForecastFeed, AdjustSeesTheSamplesThatArrivedSinceTheFit)
 {
     const model::Series trace = ramp(20);
     std::vector<model::Series> fits;
-    FeedSettings f = settings(90, ShiftRule::Point);
+    model::ServingPolicy f = settings(90, ShiftRule::Point);
     f.refit_seconds = 10'000;
     f.min_history = 10;
     f.shift.band = ShiftBand::Adjust;
-    ModelForecastFeed feed(trace, std::make_unique<RecordingForecaster>(fits, Eigen::Vector3d{5, 5, 5}, false), f);
+    ModelForecastFeed feed(trace, std::make_unique<RecordingForecaster>(fits, Eigen::Vector3d{5, 5, 5}), f);
     EXPECT_DOUBLE_EQ(feed.read(540).value, 5.0);
     EXPECT_DOUBLE_EQ(feed.read(600).value, 6.0);
     EXPECT_EQ(fits.size(), 1U);
@@ -145,7 +151,7 @@ TEST(ModelForecastFeed, ServesTheLatestValueWhileFitsFailOrHistoryIsShort)
 {
     const model::Series trace = ramp(20);
     std::vector<model::Series> fits;
-    ModelForecastFeed feed(trace, std::make_unique<RecordingForecaster>(fits, Eigen::Vector3d{0, 0, 0}, true),
+    ModelForecastFeed feed(trace, std::make_unique<RecordingForecaster>(fits, Eigen::Vector3d{0, 0, 0}, 0),
                            settings(300, ShiftRule::WindowMax));
     EXPECT_DOUBLE_EQ(feed.read(60).value, 1.0);  // 2 samples < min_history
     EXPECT_DOUBLE_EQ(feed.read(250).value, 4.0); // fit failed: latest sample (t=240)
@@ -153,11 +159,30 @@ TEST(ModelForecastFeed, ServesTheLatestValueWhileFitsFailOrHistoryIsShort)
     EXPECT_EQ(feed.stats().fits, 0);
 }
 
+// As `ihpa serve` does: a failed refit keeps the previous fit, which serves until it no longer
+// reaches now + lead (anchored through two refits, maxStaleness, the lead and a step).
+TEST(ModelForecastFeed, AFailedRefitKeepsServingThePreviousFit)
+{
+    const model::Series trace = ramp(60);
+    std::vector<model::Series> fits;
+    ModelForecastFeed feed(trace, std::make_unique<RecordingForecaster>(fits, Eigen::Vector3d{50, 50, 50}, 1),
+                           settings(300, ShiftRule::Point));
+    EXPECT_DOUBLE_EQ(feed.read(120).value, 50.0); // fitted at 120 (samples 0..2)
+    EXPECT_DOUBLE_EQ(feed.read(240).value, 50.0); // the refit at 240 failed: the fit of 120
+    EXPECT_EQ(feed.stats().fits, 1);
+    EXPECT_EQ(feed.stats().failed_fits, 1);
+    // The fit of 120 reaches 120 + 2 × 120 + 600 + 300 + 60 = 1320: served up to now = 1020.
+    EXPECT_DOUBLE_EQ(feed.read(1020).value, 50.0);
+    EXPECT_EQ(feed.stats().cold_reads, 0);
+    EXPECT_DOUBLE_EQ(feed.read(1035).value, 17.0); // the latest sample (t = 1020)
+    EXPECT_EQ(feed.stats().cold_reads, 1);
+}
+
 TEST(ModelForecastFeed, NeverServesANegativeValue)
 {
     const model::Series trace = ramp(20);
     std::vector<model::Series> fits;
-    ModelForecastFeed feed(trace, std::make_unique<RecordingForecaster>(fits, Eigen::Vector3d{-50, -50, -50}, false),
+    ModelForecastFeed feed(trace, std::make_unique<RecordingForecaster>(fits, Eigen::Vector3d{-50, -50, -50}),
                            settings(300, ShiftRule::Point));
     EXPECT_DOUBLE_EQ(feed.read(600).value, 0.0);
 }
