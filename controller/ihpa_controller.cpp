@@ -30,6 +30,39 @@ bool spec_or_metadata_changed(const kube::Json& before, const kube::Json& after)
     return false;
 }
 
+/// What an informer's failure means to an operator.
+std::string explain(const std::string& what, const kube::KubeError& error)
+{
+    std::string text = what + ": " + error.describe();
+    if (error.not_found() && what == "IHPAs") {
+        text += " (is the IntelligentHorizontalPodAutoscaler CRD installed? manifests/crd/)";
+    } else if (error.code == 403) {
+        text += " (the controller's RBAC rules must allow list and watch)";
+    }
+    return text;
+}
+
+/// Steps `informer` until `cancel`, logging each new failure once and the recovery after it.
+void run_informer(kube::Informer& informer, const std::string& what, const std::shared_ptr<net::CancelToken>& cancel)
+{
+    std::string failing;
+    while (!cancel->cancelled()) {
+        auto stepped = informer.run_once(cancel);
+        if (cancel->cancelled()) {
+            return;
+        }
+        if (!stepped) {
+            if (const std::string text = explain(what, stepped.error()); text != failing) {
+                IHPA_LOG(warn, "controller") << text << "; retrying with backoff";
+                failing = text;
+            }
+        } else if (!failing.empty()) {
+            IHPA_LOG(info, "controller") << what << ": listing and watching again";
+            failing.clear();
+        }
+    }
+}
+
 /// Whether some metric's forecast is not servable yet (the HPA lacks its entry until it is).
 bool unsettled(const ReconcileResult& result)
 {
@@ -145,7 +178,7 @@ void IhpaController::sync_informers()
 {
     for (kube::Informer* informer : {ihpas_.get(), hpas_.get()}) {
         if (auto stepped = informer->run_once(cancel_); !stepped) {
-            IHPA_LOG(warn, "controller") << "informer: " << stepped.error().describe();
+            IHPA_LOG(warn, "controller") << explain(informer == ihpas_.get() ? "IHPAs" : "HPAs", stepped.error());
         }
     }
 }
@@ -289,9 +322,8 @@ void IhpaController::start()
         return;
     }
     const auto cancel = cancel_;
-    for (kube::Informer* informer : {ihpas_.get(), hpas_.get()}) {
-        threads_.emplace_back([informer, cancel] { informer->run(cancel); });
-    }
+    threads_.emplace_back([this, cancel] { run_informer(*ihpas_, "IHPAs", cancel); });
+    threads_.emplace_back([this, cancel] { run_informer(*hpas_, "HPAs", cancel); });
     for (unsigned i = 0; i < std::max(1U, options_.workers); ++i) {
         threads_.emplace_back([this] { worker(); });
     }
