@@ -78,10 +78,18 @@ bool unsettled(const ReconcileResult& result)
     return false;
 }
 
-/// The status as it would be written, without what only time changes, to tell a real change.
-bool same_status(const kube::Json& ihpa, const kube::Json& status)
+/// A status without the figures that move with every sample (current and forecast values,
+/// live accuracy, last fit), to tell a change a user must see at once from a refresh.
+kube::Json without_figures(kube::Json status)
 {
-    return ihpa.value("status", kube::Json()) == status;
+    if (status.contains("metrics") && status["metrics"].is_array()) {
+        for (kube::Json& metric : status["metrics"]) {
+            for (const char* key : {"current", "forecast", "relMAE", "coverage", "lastFit"}) {
+                metric.erase(key);
+            }
+        }
+    }
+    return status;
 }
 
 } // namespace
@@ -101,7 +109,7 @@ IhpaController::IhpaController(kube::KubeClient& client, kube::KubeClient* elect
                                SteadyClock steady)
     : client_(client), election_client_(election_client != nullptr ? *election_client : client),
       backend_(backend), options_(std::move(options)), now_(std::move(now)),
-      queue_(options_.retry, std::move(steady)), targets_(client),
+      steady_(steady), queue_(options_.retry, std::move(steady)), targets_(client),
       events_(client, "ihpa.dev/controller", options_.identity, now_),
       leader_(!options_.leader_election.has_value()), cancel_(std::make_shared<net::CancelToken>())
 {
@@ -218,6 +226,8 @@ bool IhpaController::reconcile_key(const std::string& key)
     const auto ihpa = ihpas_->find(ns, name);
     if (!ihpa) {
         backend_.apply(key, {}); // deleted: its HPA goes with it (owner reference)
+        const std::lock_guard lock(status_mutex_);
+        last_status_write_.erase(key);
         ++counters_.reconciled;
         return true;
     }
@@ -256,6 +266,19 @@ bool IhpaController::reconcile_key(const std::string& key)
     return !unsettled(result);
 }
 
+bool IhpaController::status_due(const std::string& key, const kube::Json& stored, const kube::Json& desired)
+{
+    if (stored == desired) {
+        return false;
+    }
+    if (without_figures(stored) != without_figures(desired)) {
+        return true; // a condition, the generation, replicas or a metric's state changed
+    }
+    const std::lock_guard lock(status_mutex_);
+    const auto last = last_status_write_.find(key);
+    return last == last_status_write_.end() || steady_() - last->second >= options_.resync_period;
+}
+
 bool IhpaController::write(const kube::Json& ihpa, const ReconcileResult& result)
 {
     const std::string ns = ihpa["metadata"].value("namespace", "");
@@ -279,13 +302,15 @@ bool IhpaController::write(const kube::Json& ihpa, const ReconcileResult& result
         }
         ++counters_.hpa_updated;
     }
-    if (result.status && !same_status(ihpa, *result.status)) {
+    if (result.status && status_due(key, ihpa.value("status", kube::Json()), *result.status)) {
         kube::Json object = ihpa;
         object["status"] = *result.status;
         if (auto updated = client_.update(ihpa_resource(), ns, object, "status"); !updated) {
             return failed("writing the status", updated.error());
         }
         ++counters_.status_updated;
+        const std::lock_guard lock(status_mutex_);
+        last_status_write_[key] = steady_();
     }
     const kube::ObjectReference regarding{kIhpaApiVersion, kIhpaKind, ns, ihpa["metadata"].value("name", ""),
                                           ihpa["metadata"].value("uid", "")};

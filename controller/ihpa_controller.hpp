@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -52,7 +53,8 @@ struct ControllerCounters {
 /// process leads, create or update the HPA, write the IHPA status when it changed, and record
 /// the events. A key whose round fails, conflicts, or whose forecasts are not servable yet is
 /// retried with its own growing delay; the others go on. Status-only changes of an IHPA (our
-/// own writes) do not queue it; HPA changes queue their owner. Stepped with `step()` in tests,
+/// own writes) do not queue it; HPA changes queue their owner. A status whose only change is in
+/// the figures that move with every sample is written at most once per resync period. Stepped with `step()` in tests,
 /// or run on threads with `start()`.
 class IhpaController {
 public:
@@ -100,6 +102,9 @@ private:
     bool reconcile_key(const std::string& key);
     /// The writes of a round, as the leader; false when one failed (retry).
     bool write(const kube::Json& ihpa, const ReconcileResult& result);
+    /// Whether to write `desired` over `stored`: at once when more than the figures changed,
+    /// figures alone at most once per resync period (they move with every sample).
+    bool status_due(const std::string& key, const kube::Json& stored, const kube::Json& desired);
     void worker();
     void queue_owner_of(const kube::Json& hpa);
 
@@ -108,12 +113,15 @@ private:
     ForecastBackend& backend_;
     ControllerOptions options_;
     kube::WallClock now_;
+    SteadyClock steady_;
     WorkQueue queue_;
     ScaleTargetReader targets_;
     std::unique_ptr<kube::Informer> ihpas_;
     std::unique_ptr<kube::Informer> hpas_;
     std::mutex events_mutex_; ///< the recorder is not thread-safe
     kube::EventRecorder events_;
+    std::mutex status_mutex_; ///< guards last_status_write_
+    std::map<std::string, std::chrono::steady_clock::time_point> last_status_write_; ///< by key
     std::atomic<bool> leader_;
     ControllerCounters counters_;
     std::shared_ptr<net::CancelToken> cancel_;

@@ -40,7 +40,7 @@ public:
             status.state = state;
             if (state != "unavailable") {
                 status.current = 180.0;
-                status.served = 250.0;
+                status.served = served;
                 status.model = "holtWinters";
             }
             out[each.metric] = status;
@@ -58,6 +58,7 @@ public:
     std::map<std::string, std::vector<DesiredForecast>> applied;
     int calls = 0;
     std::string state = "forecast";
+    double served = 250.0;
 };
 
 json deployment(const std::string& name)
@@ -308,6 +309,28 @@ TEST_F(ControllerFixture, AMissingScaleTargetIsReportedNotRetriedInALoop)
     EXPECT_EQ(condition(status, "Degraded")["status"], "True");
     EXPECT_NE(condition(status, "Degraded")["message"].get<std::string>().find("scale target"), std::string::npos)
         << status.dump();
+}
+
+TEST_F(ControllerFixture, FiguresAloneAreWrittenOncePerResyncPeriodAndStatesAtOnce)
+{
+    cluster.server.put(kIhpas, ihpa("web"));
+    controller->step();
+    ASSERT_EQ(controller->counters().status_updated, 1U);
+    backend.served = 260.0; // the next sample moved the forecast
+    controller->resync();
+    controller->step();
+    EXPECT_EQ(controller->counters().status_updated, 1U);
+    EXPECT_EQ(stored_ihpa("web")["status"]["metrics"][0]["forecast"], "250");
+    steady += 30s; // the resync period
+    controller->resync();
+    controller->step();
+    EXPECT_EQ(controller->counters().status_updated, 2U);
+    EXPECT_EQ(stored_ihpa("web")["status"]["metrics"][0]["forecast"], "260");
+    backend.state = "stale"; // a state a user must see now
+    controller->resync();
+    controller->step();
+    EXPECT_EQ(controller->counters().status_updated, 3U);
+    EXPECT_EQ(condition(stored_ihpa("web")["status"], "Degraded")["reason"], "Stale");
 }
 
 TEST_F(ControllerFixture, MetricsShowLeadershipQueueAndWrites)
