@@ -17,10 +17,11 @@ std::string format_micro_time(std::chrono::system_clock::time_point t)
     const long fraction = static_cast<long>(((micros % 1000000) + 1000000) % 1000000);
     std::tm utc{};
     gmtime_r(&seconds, &utc);
-    char text[40];
-    std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ", utc.tm_year + 1900, utc.tm_mon + 1,
-                  utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, fraction);
-    return text;
+    char date[32];
+    const std::size_t length = std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%S", &utc);
+    char micro[24];
+    std::snprintf(micro, sizeof micro, ".%06ldZ", fraction);
+    return std::string(date, length) + micro;
 }
 
 } // namespace ihpa::kube

@@ -11,5 +11,10 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIHPA_SANITIZE=O
 cmake --build "$build" --parallel "$(nproc)"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
-cd "$build"
-ctest --output-on-failure --timeout 600 "$@"
+(cd "$build" && ctest --output-on-failure --timeout 600 "$@")
+# The optimised binary (what scripts/run-demo.sh, the image and the benchmarks build) must build
+# too: -O2 turns on warnings the sanitizer build does not see.
+release=${IHPA_RELEASE_BUILD_DIR:-$root/build-release}
+cmake -S "$root" -B "$release" -DCMAKE_BUILD_TYPE=Release -DIHPA_BUILD_TESTS=OFF >/dev/null
+cmake --build "$release" --parallel "$(nproc)" --target ihpa
+"$release/cli/ihpa" version
