@@ -210,8 +210,18 @@ void IhpaController::process(const std::string& key)
         IHPA_LOG(error, "controller") << key << ": " << error.what();
         ++counters_.failed;
     }
+    std::optional<std::chrono::milliseconds> wait;
+    {
+        const std::lock_guard lock(status_mutex_);
+        if (const auto it = retry_after_.find(key); it != retry_after_.end()) {
+            wait = it->second;
+            retry_after_.erase(it);
+        }
+    }
     if (settled) {
         queue_.forget(key);
+    } else if (wait) {
+        queue_.add_after(key, *wait); // the server said when (429 Too Many Requests, 503)
     } else {
         queue_.retry(key);
     }
@@ -246,6 +256,7 @@ bool IhpaController::reconcile_key(const std::string& key)
         if (!target) {
             IHPA_LOG(warn, "controller") << key << ": reading the scale target: " << target.error().describe();
             ++counters_.failed;
+            note_retry_after(key, target.error());
             return false;
         }
         if (*target) {
@@ -266,6 +277,14 @@ bool IhpaController::reconcile_key(const std::string& key)
     return !unsettled(result);
 }
 
+void IhpaController::note_retry_after(const std::string& key, const kube::KubeError& error)
+{
+    if (error.retry_after) {
+        const std::lock_guard lock(status_mutex_);
+        retry_after_[key] = *error.retry_after;
+    }
+}
+
 bool IhpaController::status_due(const std::string& key, const kube::Json& stored, const kube::Json& desired)
 {
     if (stored == desired) {
@@ -284,6 +303,7 @@ bool IhpaController::write(const kube::Json& ihpa, const ReconcileResult& result
     const std::string ns = ihpa["metadata"].value("namespace", "");
     const std::string key = key_of(ihpa);
     const auto failed = [&](const char* what, const kube::KubeError& error) {
+        note_retry_after(key, error);
         if (error.conflict()) {
             ++counters_.conflicts; // someone wrote first: the next round reads the newer object
         } else {

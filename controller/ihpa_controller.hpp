@@ -105,6 +105,8 @@ private:
     /// Whether to write `desired` over `stored`: at once when more than the figures changed,
     /// figures alone at most once per resync period (they move with every sample).
     bool status_due(const std::string& key, const kube::Json& stored, const kube::Json& desired);
+    /// Remembers the server's Retry-After of a failed call, for the retry of `key`.
+    void note_retry_after(const std::string& key, const kube::KubeError& error);
     void worker();
     void queue_owner_of(const kube::Json& hpa);
 
@@ -120,7 +122,8 @@ private:
     std::unique_ptr<kube::Informer> hpas_;
     std::mutex events_mutex_; ///< the recorder is not thread-safe
     kube::EventRecorder events_;
-    std::mutex status_mutex_; ///< guards last_status_write_
+    std::mutex status_mutex_; ///< guards last_status_write_ and retry_after_
+    std::map<std::string, std::chrono::milliseconds> retry_after_; ///< by key, from a failed round
     std::map<std::string, std::chrono::steady_clock::time_point> last_status_write_; ///< by key
     std::atomic<bool> leader_;
     ControllerCounters counters_;

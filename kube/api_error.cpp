@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdlib>
+
 namespace ihpa::kube {
 
 std::string KubeError::describe() const
@@ -20,8 +22,20 @@ KubeError error_from_response(const net::HttpResponse& response)
         if (const auto code = status.find("code"); code != status.end() && code->is_number_integer()) {
             error.code = code->get<int>();
         }
+        const auto details = status.value("details", nlohmann::json::object());
+        if (const auto after = details.find("retryAfterSeconds"); after != details.end() && after->is_number_integer()) {
+            error.retry_after = std::chrono::seconds(after->get<long>());
+        }
     } else {
         error.message = response.body.substr(0, 200);
+    }
+    if (const std::string header = response.header("Retry-After"); !header.empty()) {
+        // Delta-seconds only: an HTTP date there is not what the apiserver sends.
+        char* end = nullptr;
+        const long seconds = std::strtol(header.c_str(), &end, 10);
+        if (end != header.c_str() && *end == '\0' && seconds >= 0) {
+            error.retry_after = std::chrono::seconds(seconds);
+        }
     }
     if (error.reason.empty()) {
         error.reason = "Unknown";

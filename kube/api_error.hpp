@@ -2,6 +2,8 @@
 
 #include "net/http_message.hpp"
 
+#include <chrono>
+#include <optional>
 #include <string>
 
 namespace ihpa::kube {
@@ -12,6 +14,9 @@ struct KubeError {
     int code = 0;        ///< HTTP status / Status.code; 0 for transport failures
     std::string reason;  ///< Status.reason: "Conflict", "NotFound", "Expired", ...
     std::string message; ///< human-readable; names the request for transport failures
+    /// How long the server asked the client to wait (429 and 503: the `Retry-After` header, or
+    /// the Status' details.retryAfterSeconds).
+    std::optional<std::chrono::seconds> retry_after{};
 
     /// 409: a stale resourceVersion on update, or AlreadyExists on create.
     [[nodiscard]] bool conflict() const { return code == 409; }

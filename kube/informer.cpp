@@ -1,5 +1,7 @@
 #include "kube/informer.hpp"
 
+#include <algorithm>
+
 namespace ihpa::kube {
 namespace {
 
@@ -27,10 +29,12 @@ Informer::Informer(KubeClient& client, InformerOptions options, InformerHandlers
 std::expected<void, KubeError> Informer::run_once(const std::shared_ptr<net::CancelToken>& cancel)
 {
     if (failed_) {
-        sleep_(backoff_.next());
+        sleep_(std::max(backoff_.next(), retry_after_));
     }
     auto step = needs_list_ ? relist() : watch(cancel);
     failed_ = !step.has_value();
+    retry_after_ = step || !step.error().retry_after ? std::chrono::milliseconds::zero()
+                                                      : std::chrono::milliseconds(*step.error().retry_after);
     if (step) {
         backoff_.reset();
     }

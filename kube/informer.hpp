@@ -40,7 +40,8 @@ public:
     Informer(KubeClient& client, InformerOptions options, InformerHandlers handlers, RandomSource random,
              Sleeper sleep);
 
-    /// One step: after a failure, first waits the backoff; then lists when needed (first step,
+    /// One step: after a failure, first waits the backoff (at least the server's Retry-After,
+    /// for 429 and 503); then lists when needed (first step,
     /// after 410) or watches until the watch ends. Returns the failure of the step, if any.
     std::expected<void, KubeError> run_once(const std::shared_ptr<net::CancelToken>& cancel = nullptr);
     /// Steps until `cancel` is cancelled; failures are retried.
@@ -70,6 +71,7 @@ private:
     Sleeper sleep_;
     bool needs_list_ = true;
     bool failed_ = false;
+    std::chrono::milliseconds retry_after_{0}; ///< the server's Retry-After of the last failure
     mutable std::mutex mutex_; ///< guards cache_, resource_version_, synced_
     std::map<std::string, Json> cache_; ///< by "namespace/name"
     std::string resource_version_;

@@ -109,12 +109,13 @@ FakeKubeApiServer::~FakeKubeApiServer()
     changed_.notify_all();
 }
 
-void FakeKubeApiServer::fail_next(int count, int status_code, const std::string& reason)
+void FakeKubeApiServer::fail_next(int count, int status_code, const std::string& reason, int retry_after_seconds)
 {
     const std::lock_guard lock(mutex_);
     fail_count_ = count;
     fail_status_ = status_code;
     fail_reason_ = reason;
+    fail_retry_after_ = retry_after_seconds;
 }
 
 void FakeKubeApiServer::delay_next(Gate& gate)
@@ -224,9 +225,15 @@ void FakeKubeApiServer::handle(const ServerRequest& request, Responder& responde
         std::swap(delay, delay_);
         if (fail_count_ > 0) {
             --fail_count_;
-            const json answer = status(fail_status_, fail_reason_, "injected failure");
+            json answer = status(fail_status_, fail_reason_, "injected failure");
+            std::vector<std::pair<std::string, std::string>> headers;
+            if (fail_retry_after_ > 0) {
+                answer["details"] = {{"retryAfterSeconds", fail_retry_after_}};
+                headers.emplace_back("Retry-After", std::to_string(fail_retry_after_));
+            }
+            const int code = fail_status_;
             lock.unlock();
-            responder.respond(fail_status_, answer.dump());
+            responder.respond(code, answer.dump(), "application/json", std::move(headers));
             return;
         }
     }

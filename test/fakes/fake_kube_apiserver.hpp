@@ -48,8 +48,9 @@ public:
     /// The port.
     [[nodiscard]] int port() const { return server_.port(); }
 
-    /// The next `count` requests (of any kind) get `status` with a Status of `reason`.
-    void fail_next(int count, int status, const std::string& reason);
+    /// The next `count` requests (of any kind) get `status` with a Status of `reason`, and,
+    /// when `retry_after_seconds` > 0, a `Retry-After` header and details.retryAfterSeconds.
+    void fail_next(int count, int status, const std::string& reason, int retry_after_seconds = 0);
     /// The next request waits until `gate` opens before it is answered.
     void delay_next(class Gate& gate);
     /// Serves `document` on GET of `path` from now on (see Options::documents).
@@ -104,6 +105,7 @@ private:
     int fail_count_ = 0;
     int fail_status_ = 0;
     std::string fail_reason_;
+    int fail_retry_after_ = 0;
     class Gate* delay_ = nullptr;
     long drop_generation_ = 0;
     int open_watches_ = 0;

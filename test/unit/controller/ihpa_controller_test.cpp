@@ -286,6 +286,20 @@ TEST_F(ControllerFixture, AFailedReadIsRetriedWithAGrowingDelay)
     EXPECT_FALSE(hpa("web").is_null());
 }
 
+TEST_F(ControllerFixture, ATooManyRequestsAnswerIsRetriedWhenTheServerSays)
+{
+    cluster.server.put(kIhpas, ihpa("web"));
+    controller->sync_informers();
+    cluster.server.fail_next(1, 429, "TooManyRequests", 7);
+    EXPECT_EQ(controller->process_ready(), 1U);
+    EXPECT_EQ(controller->queue_depth(), 1U);
+    steady += 6s; // past its own retry delay (1 s), not yet the 7 s the server asked for
+    EXPECT_EQ(controller->process_ready(), 0U);
+    steady += 1s;
+    EXPECT_EQ(controller->process_ready(), 1U);
+    EXPECT_FALSE(hpa("web").is_null());
+}
+
 TEST_F(ControllerFixture, AForecastNotServableYetIsCheckedAgainWithoutAnEntry)
 {
     backend.state = "unavailable";

@@ -225,7 +225,25 @@ TEST(KubeClient, ReportsInjectedServerErrorsAsRetryable)
     ASSERT_FALSE(throttled);
     EXPECT_EQ(throttled.error().code, 429);
     EXPECT_TRUE(throttled.error().retryable());
+    EXPECT_EQ(throttled.error().retry_after, std::nullopt);
     EXPECT_TRUE(cluster.client->list(config_maps(), "a"));
+}
+
+TEST(KubeClient, ReadsHowLongTheServerAsksToWait)
+{
+    FakeCluster cluster;
+    cluster.server.fail_next(1, 429, "TooManyRequests", 3);
+    const auto throttled = cluster.client->list(config_maps(), "a");
+    ASSERT_FALSE(throttled);
+    EXPECT_EQ(throttled.error().retry_after, std::chrono::seconds(3));
+    // The header alone, and the Status' details alone, say it too.
+    net::HttpResponse header_only{503, {{"retry-after", "5"}}, "upstream down"};
+    EXPECT_EQ(error_from_response(header_only).retry_after, std::chrono::seconds(5));
+    net::HttpResponse details_only{429, {},
+                                   R"({"kind":"Status","code":429,"reason":"TooManyRequests","details":{"retryAfterSeconds":2}})"};
+    EXPECT_EQ(error_from_response(details_only).retry_after, std::chrono::seconds(2));
+    net::HttpResponse a_date{503, {{"Retry-After", "Wed, 21 Oct 2026 07:28:00 GMT"}}, ""};
+    EXPECT_EQ(error_from_response(a_date).retry_after, std::nullopt);
 }
 
 TEST(KubeClient, TimesOutASlowAnswer)
