@@ -1,305 +1,27 @@
-// The only translation unit that includes Beast (~40 s to compile); Asio's TLS context alone is
-// also in tls_context.cpp, where the context is set up.
-// Shape after Boost.Beast's async SSL server example: listener → session state machine
-// (run → handshake → read → write → read | close), each step with its own timeout.
+// The listener of the HTTPS server: binds, accepts connections (handing each to a session, see
+// session.cpp), and runs the I/O threads and the graceful shutdown. Includes Asio, not Beast.
 #include "apiserver/server.hpp"
 
+#include "apiserver/session.hpp"
 #include "apiserver/tls_context.hpp"
-#include "apiserver/tls_identity.hpp"
 #include "common/log.hpp"
 
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <boost/asio/ssl.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 
-#include <atomic>
-#include <functional>
-#include <list>
-#include <mutex>
 #include <thread>
 
 namespace ihpa::apiserver {
 namespace {
 
-namespace beast = boost::beast;
-namespace http = beast::http;
 namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
-using Clock = std::chrono::steady_clock;
-
-class Session;
-
-/// State shared by the listener and every session.
-struct Shared {
-    ServerOptions options;
-    const Router& router;
-    ServerMetrics& metrics;
-    std::atomic<bool> shutting_down{false};
-    std::mutex sessions_mutex;
-    std::list<std::weak_ptr<Session>> sessions;
-    /// Called when the last session goes away during a shutdown.
-    std::function<void()> on_drained;
-};
-
-std::string_view to_std(beast::string_view s) { return {s.data(), s.size()}; }
-
-/// True for errors of Beast's HTTP parser (malformed or oversized input from the client), as
-/// opposed to transport errors.
-bool is_http_parse_error(const beast::error_code& ec)
-{
-    return ec.category() == http::make_error_code(http::error::bad_method).category();
-}
-
-/// One TLS connection. Lives exactly as long as its pending operation (shared_from_this).
-class Session : public std::enable_shared_from_this<Session> {
-public:
-    Session(tcp::socket&& socket, ssl::context& ctx, Shared& shared)
-        : stream_(std::move(socket), ctx), shared_(shared), grace_timer_(stream_.get_executor())
-    {
-        shared_.metrics.connection_opened();
-        beast::error_code ec;
-        const auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
-        if (!ec) {
-            remote_ = endpoint.address().to_string();
-        }
-    }
-
-    ~Session() { shared_.metrics.connection_closed(); }
-
-    void run()
-    {
-        {
-            const std::lock_guard lock(shared_.sessions_mutex);
-            registration_ = shared_.sessions.insert(shared_.sessions.end(), weak_from_this());
-        }
-        net::dispatch(stream_.get_executor(),
-                      beast::bind_front_handler(&Session::on_run, shared_from_this()));
-    }
-
-    /// Called (on this session's strand) when the server starts shutting down.
-    void on_server_shutdown()
-    {
-        if (!reading_) {
-            return; // a response is being written; the session closes after it
-        }
-        // Give a request that is already on its way `shutdown_grace` to arrive, then stop waiting.
-        grace_timer_.expires_after(shared_.options.shutdown_grace);
-        grace_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
-            if (!ec && self->reading_ && !self->request_started_) {
-                beast::get_lowest_layer(self->stream_).cancel();
-            }
-        });
-    }
-
-    void unregister()
-    {
-        bool drained = false;
-        {
-            const std::lock_guard lock(shared_.sessions_mutex);
-            shared_.sessions.erase(registration_);
-            drained = shared_.sessions.empty() && shared_.shutting_down;
-        }
-        if (drained) {
-            shared_.on_drained();
-        }
-    }
-
-    /// The strand this session's handlers run on.
-    net::any_io_executor executor() { return stream_.get_executor(); }
-
-private:
-    void on_run()
-    {
-        beast::get_lowest_layer(stream_).expires_after(shared_.options.handshake_timeout);
-        stream_.async_handshake(ssl::stream_base::server,
-                                beast::bind_front_handler(&Session::on_handshake, shared_from_this()));
-    }
-
-    void on_handshake(beast::error_code ec)
-    {
-        if (ec) {
-            shared_.metrics.tls_handshake_failed();
-            IHPA_VLOG(4, "server") << "TLS handshake with " << remote_ << " failed: " << ec.message();
-            return finish();
-        }
-        certificate_ = inspect_peer_certificate(stream_.native_handle());
-        do_read();
-    }
-
-    void do_read()
-    {
-        parser_.emplace();
-        parser_->header_limit(static_cast<std::uint32_t>(shared_.options.max_header_bytes));
-        parser_->body_limit(shared_.options.max_body_bytes);
-        reading_ = true;
-        request_started_ = buffer_.size() > 0;
-        beast::get_lowest_layer(stream_).expires_after(request_started_
-                                                           ? shared_.options.request_timeout
-                                                           : shared_.options.idle_timeout);
-        http::async_read(stream_, buffer_, *parser_,
-                         beast::bind_front_handler(&Session::on_read, shared_from_this()));
-        if (shared_.shutting_down) {
-            on_server_shutdown(); // a connection accepted while the server began to shut down
-        }
-    }
-
-    void on_read(beast::error_code ec, std::size_t)
-    {
-        reading_ = false;
-        grace_timer_.cancel();
-        if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
-            ec == beast::error::timeout) {
-            return do_close();
-        }
-        if (ec == http::error::header_limit) {
-            return send_error(ApiError{431, "RequestHeaderFieldsTooLarge",
-                                       "request headers exceed " +
-                                           std::to_string(shared_.options.max_header_bytes) + " bytes"});
-        }
-        if (ec == http::error::body_limit) {
-            return send_error(entity_too_large("request body exceeds " +
-                                               std::to_string(shared_.options.max_body_bytes) +
-                                               " bytes"));
-        }
-        if (ec && is_http_parse_error(ec)) {
-            return send_error(bad_request("malformed HTTP request: " + ec.message()));
-        }
-        if (ec) {
-            IHPA_VLOG(4, "server") << "read from " << remote_ << " failed: " << ec.message();
-            return finish();
-        }
-        handle_request(parser_->release());
-    }
-
-    void handle_request(http::request<http::string_body>&& request)
-    {
-        const auto started = Clock::now();
-        ApiRequest api_request;
-        api_request.method = to_std(request.method_string());
-        api_request.target = to_std(request.target());
-        api_request.accept = to_std(request[http::field::accept]);
-        api_request.certificate = &certificate_;
-        for (const auto& field : request) {
-            const auto name = field.name_string();
-            if (name.size() > 9 && beast::iequals(name.substr(0, 9), "x-remote-")) {
-                api_request.headers.emplace_back(to_std(name), to_std(field.value()));
-            }
-        }
-        const bool overloaded =
-            shared_.metrics.request_started() > shared_.options.max_requests_inflight;
-        ApiResponse answer = overloaded ? Router::error_response(too_many_requests(), "overload")
-                                        : shared_.router.handle(api_request);
-        const bool keep_alive = request.keep_alive() && !shared_.shutting_down;
-        prepare_response(answer, request.version(), keep_alive,
-                         request.method() == http::verb::head);
-        IHPA_VLOG(2, "access") << request.method_string() << ' ' << request.target() << ' '
-                               << answer.status << " user=" << answer.user << " remote=" << remote_;
-        write_response(answer.route, started, true);
-    }
-
-    void send_error(const ApiError& error)
-    {
-        // The request could not be parsed: answer once and close, the stream is out of sync.
-        const auto started = Clock::now();
-        shared_.metrics.request_started();
-        ApiResponse answer = Router::error_response(error, "invalid");
-        prepare_response(answer, 11, false, false);
-        IHPA_VLOG(2, "access") << "- - " << answer.status << " remote=" << remote_ << " ("
-                               << error.message << ")";
-        write_response(answer.route, started, false);
-    }
-
-    void prepare_response(ApiResponse& answer, unsigned version, bool keep_alive, bool head)
-    {
-        response_ = {};
-        response_.version(version);
-        response_.result(static_cast<unsigned>(answer.status));
-        response_.set(http::field::content_type, answer.content_type);
-        response_.set(http::field::cache_control, "no-cache, private");
-        response_.set("X-Content-Type-Options", "nosniff");
-        if (answer.retry_after_seconds > 0) {
-            response_.set(http::field::retry_after, std::to_string(answer.retry_after_seconds));
-        }
-        response_.keep_alive(keep_alive);
-        const auto length = answer.body.size();
-        if (!head) {
-            response_.body() = std::move(answer.body);
-        }
-        response_.content_length(length);
-    }
-
-    void write_response(std::string_view route, Clock::time_point started, bool keep_going)
-    {
-        const bool close = !keep_going || !response_.keep_alive();
-        beast::get_lowest_layer(stream_).expires_after(shared_.options.request_timeout);
-        http::async_write(stream_, response_,
-                          [self = shared_from_this(), route, started, close](beast::error_code ec,
-                                                                             std::size_t) {
-                              self->on_write(ec, route, started, close);
-                          });
-    }
-
-    void on_write(beast::error_code ec, std::string_view route, Clock::time_point started, bool close)
-    {
-        shared_.metrics.request_finished();
-        shared_.metrics.observe_request(
-            route, static_cast<int>(response_.result_int()),
-            std::chrono::duration<double>(Clock::now() - started).count());
-        if (ec) {
-            IHPA_VLOG(4, "server") << "write to " << remote_ << " failed: " << ec.message();
-            return finish();
-        }
-        if (close) {
-            return do_close();
-        }
-        do_read();
-    }
-
-    void do_close()
-    {
-        beast::get_lowest_layer(stream_).expires_after(shared_.options.shutdown_grace);
-        stream_.async_shutdown([self = shared_from_this()](beast::error_code) { self->finish(); });
-    }
-
-    void finish()
-    {
-        beast::error_code ignored;
-        beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-        beast::get_lowest_layer(stream_).close();
-    }
-
-    beast::ssl_stream<beast::tcp_stream> stream_;
-    Shared& shared_;
-    net::steady_timer grace_timer_;
-    beast::flat_buffer buffer_;
-    std::optional<http::request_parser<http::string_body>> parser_;
-    http::response<http::string_body> response_;
-    ClientCertificate certificate_;
-    std::string remote_ = "unknown";
-    std::list<std::weak_ptr<Session>>::iterator registration_;
-    bool reading_ = false;
-    bool request_started_ = false;
-};
-
-/// A session's registration is removed when the last reference goes.
-struct SessionHolder {
-    static std::shared_ptr<Session> make(tcp::socket&& socket, ssl::context& ctx, Shared& shared)
-    {
-        auto* raw = new Session(std::move(socket), ctx, shared);
-        return std::shared_ptr<Session>(raw, [](Session* s) {
-            s->unregister();
-            delete s;
-        });
-    }
-};
+using error_code = boost::system::error_code;
 
 } // namespace
 
@@ -316,7 +38,7 @@ struct Server::Impl {
     std::expected<void, std::string> listen()
     {
         const ServerOptions& opt = shared.options;
-        beast::error_code ec;
+        error_code ec;
         const auto address = net::ip::make_address(opt.bind_address, ec);
         if (ec) {
             return std::unexpected("--bind-address " + opt.bind_address + ": " + ec.message());
@@ -342,7 +64,7 @@ struct Server::Impl {
 
     void do_accept()
     {
-        acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+        acceptor.async_accept([this](error_code ec, tcp::socket socket) {
             if (ec) {
                 if (shared.shutting_down) {
                     return;
@@ -350,14 +72,21 @@ struct Server::Impl {
                 IHPA_LOG(warn, "server") << "accept failed: " << ec.message();
             } else if (shared.metrics.connections() >= shared.options.max_connections) {
                 shared.metrics.connection_rejected();
-                beast::error_code ignored;
+                error_code ignored;
                 socket.close(ignored);
             } else {
                 // Responses are written whole; Nagle would hold them back behind TLS records
                 // (e.g. TLS 1.3 session tickets) until the client's delayed ACK.
-                beast::error_code ignored;
+                error_code ignored;
                 socket.set_option(tcp::no_delay(true), ignored);
-                SessionHolder::make(std::move(socket), ctx, shared)->run();
+                const int family = socket.local_endpoint(ignored).protocol().family();
+                error_code released;
+                const int native = socket.release(released);
+                if (released) {
+                    IHPA_LOG(warn, "server") << "cannot hand over a connection: " << released.message();
+                } else {
+                    start_session(ioc, native, family, ctx, shared);
+                }
             }
             if (!shared.shutting_down) {
                 do_accept();
@@ -371,26 +100,14 @@ struct Server::Impl {
             return;
         }
         IHPA_LOG(info, "server") << "shutting down: no new connections, finishing in-flight requests";
-        beast::error_code ignored;
+        error_code ignored;
         acceptor.close(ignored);
         signals.cancel(ignored);
-        std::vector<std::shared_ptr<Session>> live;
-        {
-            const std::lock_guard lock(shared.sessions_mutex);
-            for (auto& weak : shared.sessions) {
-                if (auto session = weak.lock()) {
-                    live.push_back(std::move(session));
-                }
-            }
-        }
-        if (live.empty()) {
+        if (!notify_sessions_of_shutdown(shared)) {
             return;
         }
-        for (auto& session : live) {
-            net::post(session->executor(), [session] { session->on_server_shutdown(); });
-        }
         deadline.expires_after(shared.options.shutdown_timeout);
-        deadline.async_wait([this](beast::error_code ec) {
+        deadline.async_wait([this](error_code ec) {
             if (!ec) {
                 IHPA_LOG(warn, "server") << "shutdown timeout reached; closing remaining connections";
                 ioc.stop();
@@ -401,7 +118,7 @@ struct Server::Impl {
     net::io_context ioc;
     /// Serialises shutdown steps (signal, shutdown(), drained) around the deadline timer.
     net::strand<net::io_context::executor_type> control{ioc.get_executor()};
-    Shared shared;
+    SessionShared shared;
     ssl::context ctx;
     tcp::acceptor acceptor;
     net::signal_set signals;
@@ -429,7 +146,7 @@ unsigned short Server::port() const { return impl_->bound_port; }
 void Server::run()
 {
     Impl& impl = *impl_;
-    impl.signals.async_wait([&impl](beast::error_code ec, int signal) {
+    impl.signals.async_wait([&impl](error_code ec, int signal) {
         if (!ec) {
             IHPA_LOG(info, "server") << "received signal " << signal;
             net::post(impl.control, [&impl] { impl.begin_shutdown(); });

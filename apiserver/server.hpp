@@ -13,7 +13,7 @@ namespace ihpa::apiserver {
 /// The HTTPS server: TLS 1.2+ only, HTTP/1.1 keep-alive, header/body limits, per-operation
 /// timeouts, connection and in-flight limits, and graceful shutdown. Requests are answered by the
 /// `Router` synchronously on the I/O threads (it does no I/O). Beast and Asio stay inside
-/// server.cpp.
+/// server.cpp (the listener) and session.cpp (one connection).
 class Server {
 public:
     /// `router` and `metrics` must outlive the server.

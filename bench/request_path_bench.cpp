@@ -93,7 +93,7 @@ void forecast_state_serve(benchmark::State& state, model::ShiftBand band)
 /// The latest observation one minute ago, and no other read (bands yhat and upper).
 class OneObservation final : public model::HistoryView {
 public:
-    std::optional<model::Observation> latest() const override { return model::Observation{940, 12.0}; }
+    std::optional<model::Observation> latest() const override { return model::Observation{940'000, 12.0}; }
     std::int64_t finite_samples() const override { return 20160; }
     std::int64_t step_seconds() const override { return 60; }
     model::Series since(std::int64_t from) const override
@@ -119,7 +119,7 @@ void model_serve(benchmark::State& state, model::ShiftBand band)
     fit.forecast.upper = fit.forecast.mean.array() + 2.0;
     const OneObservation history;
     for (auto _ : state) {
-        auto served = model::serve(policy, history, &fit, 1000);
+        auto served = model::serve(policy, history, &fit, 1'000'000);
         benchmark::DoNotOptimize(served);
     }
 }

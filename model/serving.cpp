@@ -4,6 +4,15 @@
 #include <cmath>
 
 namespace ihpa::model {
+namespace {
+
+/// The whole unix second `ms` (unix milliseconds) falls in.
+std::int64_t second_of(std::int64_t ms)
+{
+    return ms / 1000 - (ms % 1000 < 0 ? 1 : 0);
+}
+
+} // namespace
 
 const char* to_string(ServingState state)
 {
@@ -29,20 +38,20 @@ double clamp_served(const TimeShift& shift, double value)
 }
 
 std::expected<Served, Unserved> serve(const ServingPolicy& policy, const HistoryView& history,
-                                      const AnchoredForecast* fit, std::int64_t now)
+                                      const AnchoredForecast* fit, std::int64_t now_ms)
 {
     const std::optional<Observation> latest = history.latest();
     if (!latest) {
         return std::unexpected(Unserved{Unserved::Reason::NoData, 0});
     }
-    const std::int64_t age = now - latest->time;
-    if (age > policy.hard_staleness_seconds) {
+    const std::int64_t age = now_ms - latest->time_ms;
+    if (age > policy.hard_staleness_ms) {
         return std::unexpected(Unserved{Unserved::Reason::TooOld, age});
     }
     const auto served = [&](double value, ServingState state) {
-        return Served{clamp_served(policy.shift, value), latest->time, state};
+        return Served{clamp_served(policy.shift, value), latest->time_ms, state};
     };
-    if (age > policy.max_staleness_seconds) {
+    if (age > policy.max_staleness_ms) {
         return served(latest->value, ServingState::Stale);
     }
     if (!fit) {
@@ -50,6 +59,7 @@ std::expected<Served, Unserved> serve(const ServingPolicy& policy, const History
                                          ? ServingState::ColdStart
                                          : ServingState::NotFitted);
     }
+    const std::int64_t now = second_of(now_ms);
     const auto value =
         policy.shift.band == ShiftBand::Adjust
             ? shifted_value(*fit, history.since(fit->origin + fit->step_seconds), now, policy.shift)
@@ -68,7 +78,7 @@ bool fit_due(std::optional<std::int64_t> next_attempt, std::int64_t now)
 std::int64_t anchor_until(const ServingPolicy& policy, std::int64_t origin,
                           std::int64_t step_seconds)
 {
-    return origin + 2 * policy.refit_seconds + policy.max_staleness_seconds +
+    return origin + 2 * policy.refit_seconds + (policy.max_staleness_ms + 999) / 1000 +
            policy.shift.lead_seconds + step_seconds;
 }
 

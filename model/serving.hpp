@@ -14,7 +14,9 @@ namespace ihpa::model {
 
 // The serving policy of design.md ("Cold start, gaps, staleness" and "Time-shift rules"),
 // written once: `ihpa serve` (adapter/serving/forecast_state) and `ihpa simulate`
-// (simulate/forecast_feed) both call these functions. Times are unix seconds.
+// (simulate/forecast_feed) both call these functions. Times are unix seconds, except the ages
+// of observations, which are measured in unix milliseconds so that the staleness limits hold
+// to the millisecond.
 
 /// Which rule of the policy produced a served value.
 enum class ServingState {
@@ -33,16 +35,16 @@ struct ServingPolicy {
     TimeShift shift{300, ShiftRule::WindowMax, ShiftBand::Upper, std::nullopt};
     std::int64_t history_seconds = 14 * 86400; ///< a fit sees the samples of this window, > 0
     std::int64_t min_history = 30;             ///< finite samples before a fit, >= 1
-    std::int64_t max_staleness_seconds = 600;  ///< forecasts while the data is this fresh
-    std::int64_t hard_staleness_seconds = 3600; ///< then the latest value; after it nothing
+    std::int64_t max_staleness_ms = 600'000;    ///< forecasts while the data is this fresh
+    std::int64_t hard_staleness_ms = 3'600'000; ///< then the latest value; after it nothing
     std::int64_t refit_seconds = 300;          ///< time between fit attempts, > 0
     bool operator==(const ServingPolicy&) const = default;
 };
 
 /// One observation of the series.
 struct Observation {
-    std::int64_t time = 0; ///< when it was observed
-    double value = 0.0;    ///< finite
+    std::int64_t time_ms = 0; ///< when it was observed, unix milliseconds
+    double value = 0.0;       ///< finite
 };
 
 /// What the policy reads of a series' history. The policy reads only what its decision needs:
@@ -64,7 +66,7 @@ public:
 /// A value to serve.
 struct Served {
     double value = 0.0;         ///< >= 0 and >= the floor
-    std::int64_t data_time = 0; ///< the time of the newest observation
+    std::int64_t data_time_ms = 0; ///< the time of the newest observation, unix milliseconds
     ServingState state = ServingState::Forecast;
 };
 
@@ -75,10 +77,11 @@ struct Unserved {
         TooOld  ///< the newest observation is older than hardStaleness
     };
     Reason reason = Reason::NoData;
-    std::int64_t age_seconds = 0; ///< age of the newest observation (TooOld)
+    std::int64_t age_ms = 0; ///< age of the newest observation (TooOld), milliseconds
 };
 
-/// The value to serve at `now`: with data older than hardStaleness (or none) nothing; older
+/// The value to serve at `now_ms` (unix milliseconds; the forecast is read at the whole second
+/// it falls in): with data older than hardStaleness (or none) nothing; older
 /// than maxStaleness the latest value (Stale); without `fit` the latest value (ColdStart with
 /// fewer than minHistory finite samples, else NotFitted); with a fit that does not reach
 /// now + lead the latest value (NotFitted); otherwise the time-shifted forecast (Forecast).
@@ -86,7 +89,8 @@ struct Unserved {
 /// reads the observations newer than the fit's origin).
 [[nodiscard]] std::expected<Served, Unserved> serve(const ServingPolicy& policy,
                                                     const HistoryView& history,
-                                                    const AnchoredForecast* fit, std::int64_t now);
+                                                    const AnchoredForecast* fit,
+                                                    std::int64_t now_ms);
 
 /// The final clamp of every served value: at least 0 and at least `shift.floor` when set.
 [[nodiscard]] double clamp_served(const TimeShift& shift, double value);
@@ -115,7 +119,8 @@ struct FitAttempt {
                                      const HistoryView& history, std::int64_t now);
 
 /// How far a fit on a series ending at `origin` with step `step_seconds` is forecast: through
-/// the next two refits, maxStaleness and the lead, plus a step, so the forecast still reaches
+/// the next two refits, maxStaleness (rounded up to a whole second) and the lead, plus a step,
+/// so the forecast still reaches
 /// now + lead when one refit fails or the data is as old as maxStaleness allows.
 [[nodiscard]] std::int64_t anchor_until(const ServingPolicy& policy, std::int64_t origin,
                                         std::int64_t step_seconds);

@@ -22,7 +22,7 @@ public:
         if (samples_ == 0) {
             return std::nullopt;
         }
-        return model::Observation{now_, trace_.values[samples_ - 1]};
+        return model::Observation{now_ * 1000, trace_.values[samples_ - 1]};
     }
     [[nodiscard]] std::int64_t finite_samples() const override { return in_window_; }
     [[nodiscard]] std::int64_t step_seconds() const override { return trace_.step_seconds; }
@@ -65,7 +65,7 @@ ForecastReading ModelForecastFeed::read(std::int64_t now)
             ++stats_.failed_fits;
         }
     }
-    const auto served = model::serve(policy_, history, fit_ ? &*fit_ : nullptr, now);
+    const auto served = model::serve(policy_, history, fit_ ? &*fit_ : nullptr, now * 1000);
     if (!served) {
         // Before the trace's first sample: no entry, which adds no capacity (the HPA takes the max).
         return {0.0, 0.0, 0.0};

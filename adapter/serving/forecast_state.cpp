@@ -14,14 +14,20 @@ std::string age_text(std::chrono::system_clock::duration age)
     return common::format_duration(std::chrono::duration_cast<std::chrono::milliseconds>(age));
 }
 
+/// Unix milliseconds of `time` (rounded down).
+std::int64_t unix_millis(std::chrono::system_clock::time_point time)
+{
+    return std::chrono::floor<std::chrono::milliseconds>(time.time_since_epoch()).count();
+}
+
 model::ServingPolicy policy_of(const ForecastSettings& settings)
 {
     model::ServingPolicy policy;
     policy.shift = settings.shift;
     policy.history_seconds = settings.history.count();
     policy.min_history = settings.min_history;
-    policy.max_staleness_seconds = settings.max_staleness.count();
-    policy.hard_staleness_seconds = settings.hard_staleness.count();
+    policy.max_staleness_ms = std::chrono::milliseconds(settings.max_staleness).count();
+    policy.hard_staleness_ms = std::chrono::milliseconds(settings.hard_staleness).count();
     policy.refit_seconds = settings.refit_interval.count();
     return policy;
 }
@@ -38,7 +44,7 @@ public:
         if (!latest_) {
             return std::nullopt;
         }
-        return model::Observation{unix_seconds(latest_->time), latest_->value};
+        return model::Observation{unix_millis(latest_->time), latest_->value};
     }
     [[nodiscard]] std::int64_t finite_samples() const override { return series_.finite_count(); }
     [[nodiscard]] std::int64_t step_seconds() const override { return series_.step_seconds(); }
@@ -69,7 +75,7 @@ ForecastState::serve(std::chrono::system_clock::time_point now) const
     const StoredHistory history(*series_);
     const auto fit = fit_.load();
     const auto served =
-        model::serve(policy_, history, fit ? &fit->anchored : nullptr, unix_seconds(now));
+        model::serve(policy_, history, fit ? &fit->anchored : nullptr, unix_millis(now));
     {
         const std::lock_guard lock(mutex_);
         last_served_ = served ? std::optional(served->value) : std::nullopt;

@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
-# The HTTP client bench: the adapter's Boost.Beast client against net/'s libcurl client, both
-# sending sequential GETs over TLS to one local nginx (1 worker, certificate from
-# certs/make-certs.sh, 127.0.0.1, ephemeral port) serving one JSON file. Two scenarios:
+# The HTTP client bench: net/'s libcurl client sending sequential GETs over TLS to one local
+# nginx (1 worker, certificate from certs/make-certs.sh, 127.0.0.1, ephemeral port) serving one
+# JSON file. Two scenarios:
 #   keep-alive      one client for all requests (one connection)
 #   new-connection  a new client per request (TCP + full TLS handshake every time)
-# Each run measures the two clients one after the other (the order flips every run) and prints
-# req/s, p50 and p99 latency; with --runs N the table holds the median of N runs. Then the
-# line counts of both clients.
+# Each run prints req/s, p50 and p99 latency; with RUNS=N the table holds the median of N runs.
+# (The Boost.Beast client it was once compared with is gone: docs/benchmarks.md has those figures.)
 #
 # Usage: [REQUESTS=20000] [RUNS=3] [SIZE=4096] bench/net/http_client.sh
 # Needs nginx (nginx-light), openssl, curl; builds bench/net in Release into build-release/.
@@ -16,7 +15,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 requests=${REQUESTS:-20000}
 runs=${RUNS:-3}
 size=${SIZE:-4096}
-[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,13p' "$0"; exit 0; }
+[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,11p' "$0"; exit 0; }
 [[ $# -eq 0 ]] || { echo "http_client.sh: no arguments; set REQUESTS, RUNS, SIZE (see --help)" >&2; exit 2; }
 say() { echo "http_client.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
@@ -80,17 +79,13 @@ curl -sS --fail -o /dev/null --cacert "$tmp/certs/serving-ca.crt" "$url" || die 
 
 results=$tmp/results
 for ((run = 1; run <= runs; run++)); do
-    order=(beast curl)
-    ((run % 2 == 0)) && order=(curl beast)
     for mode in keep-alive new-connection; do
         n=$requests
         arg=""
         [[ $mode == new-connection ]] && { n=$((requests / 10)); arg=fresh; }
-        for client in "${order[@]}"; do
-            line=$("$bench" "$client" "$url" "$tmp/certs/serving-ca.crt" "$n" $arg)
-            say "run $run: $line"
-            echo "$line" >>"$results"
-        done
+        line=$("$bench" curl "$url" "$tmp/certs/serving-ca.crt" "$n" $arg)
+        say "run $run: $line"
+        echo "$line" >>"$results"
     done
 done
 
@@ -98,7 +93,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 echo "| client | scenario | requests | req/s | p50 µs | p99 µs |"
 echo "|---|---|---:|---:|---:|---:|"
 for mode in keep-alive new-connection; do
-    for client in beast curl; do
+    for client in curl; do
         rows=$(awk -v c="$client" -v m="$mode" '$1 == c && $2 == m' "$results")
         n=$(echo "$rows" | awk 'NR==1 {print $3}')
         rps=$(echo "$rows" | awk '{print $5}' | median)
@@ -107,6 +102,3 @@ for mode in keep-alive new-connection; do
         echo "| $client | $mode | $n | $rps | $p50 | $p99 |"
     done
 done
-echo
-echo "Lines (wc -l): Beast client $(cat "$root"/adapter/source/http_client.{hpp,cpp} | wc -l)" \
-    "(adapter/source/http_client.{hpp,cpp}); libcurl client $(cat "$root"/net/*.{hpp,cpp} | wc -l) (net/)"

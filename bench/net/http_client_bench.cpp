@@ -1,8 +1,7 @@
 // Sequential GETs with one client (keep-alive) or a new client per request (new TCP + TLS each
-// time), timing each request: the adapter's Boost.Beast client against the libcurl client.
-// Usage: http_client_bench beast|curl URL CA_FILE REQUESTS [fresh]
+// time), timing each request with net/'s libcurl client.
+// Usage: http_client_bench curl URL CA_FILE REQUESTS [fresh]
 // Prints: client mode requests seconds req/s p50_us p99_us
-#include "adapter/source/http/http_client.hpp"
 #include "net/http_client.hpp"
 
 #include <algorithm>
@@ -18,20 +17,8 @@ using Clock = std::chrono::steady_clock;
 using Send = std::function<bool()>;
 
 /// A function that sends one GET with a client it keeps (or makes anew when `fresh`).
-Send make_sender(const std::string& kind, const std::string& url, const std::string& ca, bool fresh)
+Send make_sender(const std::string& url, const std::string& ca, bool fresh)
 {
-    if (kind == "beast") {
-        ihpa::adapter::HttpClientOptions options;
-        options.ca_file = ca;
-        auto kept = std::make_shared<std::unique_ptr<ihpa::adapter::HttpClient>>();
-        return [=]() {
-            if (fresh || !*kept) {
-                *kept = std::move(*ihpa::adapter::make_http_client(options));
-            }
-            auto response = (*kept)->send({"GET", url, {}, ""});
-            return response && response->status == 200;
-        };
-    }
     ihpa::net::HttpClientOptions options;
     options.tls.ca.file = ca;
     auto kept = std::make_shared<std::unique_ptr<ihpa::net::HttpClient>>();
@@ -48,14 +35,14 @@ Send make_sender(const std::string& kind, const std::string& url, const std::str
 
 int main(int argc, char** argv)
 {
-    if (argc < 5 || (std::string(argv[1]) != "beast" && std::string(argv[1]) != "curl")) {
-        std::fprintf(stderr, "usage: %s beast|curl URL CA_FILE REQUESTS [fresh]\n", argv[0]);
+    if (argc < 5 || std::string(argv[1]) != "curl") {
+        std::fprintf(stderr, "usage: %s curl URL CA_FILE REQUESTS [fresh]\n", argv[0]);
         return 2;
     }
     const std::string kind = argv[1];
     const bool fresh = argc > 5 && std::string(argv[5]) == "fresh";
     const long requests = std::stol(argv[4]);
-    const Send send = make_sender(kind, argv[2], argv[3], fresh);
+    const Send send = make_sender(argv[2], argv[3], fresh);
     if (!send()) { // warm-up, and a check that the server answers
         std::fprintf(stderr, "%s: the first request failed\n", kind.c_str());
         return 1;

@@ -145,15 +145,15 @@ TEST_F(AdapterServeTest, RedisQueueDepthSurvivesRestartsOutagesAndCorruptSnapsho
         redis.kill();
         ASSERT_TRUE(eventually(serve.port, "ihpa_source_up", "source=\"queue\"",
                                [](double v) { return v == 0.0; }));
-        // Staleness is measured in whole seconds of age (docs/adapter.md): an exact age above
-        // 3 s is a whole-second age of at least 3, past maxStaleness 2s.
+        // Staleness holds to the millisecond (docs/adapter.md): an age above 2 s is past
+        // maxStaleness 2s, an age above 4 s past hardStaleness 4s.
         ASSERT_TRUE(eventually(serve.port, "ihpa_forecast_data_age_seconds", labels,
-                               [](double v) { return v > 3.0; }));
+                               [](double v) { return v > 2.0; }));
         forecast = get_metric(serve.port, "queue_depth_forecast", &status);
         EXPECT_EQ(status, 200);
         EXPECT_EQ(metric_value(serve.port, "ihpa_forecast_state", labels + ",metric=\"queue_depth_forecast\",state=\"stale\""), 1.0);
         ASSERT_TRUE(eventually(serve.port, "ihpa_forecast_data_age_seconds", labels,
-                               [](double v) { return v > 5.0; }));
+                               [](double v) { return v > 4.0; }));
         forecast = get_metric(serve.port, "queue_depth_forecast", &status);
         EXPECT_EQ(status, 503);
         EXPECT_EQ(forecast->at("reason"), "ServiceUnavailable");

@@ -36,7 +36,7 @@ std::string utc_text(TimePoint time)
 }
 
 /// A whole number of seconds in header `name`; nullopt when absent or malformed.
-std::optional<long> header_seconds(const HttpResponse& response, std::string_view name)
+std::optional<long> header_seconds(const net::HttpResponse& response, std::string_view name)
 {
     const std::string text = response.header(name);
     long value = 0;
@@ -59,7 +59,7 @@ std::string join(std::span<const std::string> queries)
 
 } // namespace
 
-DatadogSource::DatadogSource(DatadogOptions options, std::unique_ptr<HttpClient> client,
+DatadogSource::DatadogSource(DatadogOptions options, std::unique_ptr<net::HttpClient> client,
                              const Clock& clock)
     : options_(std::move(options)), client_(std::move(client)), clock_(clock)
 {
@@ -77,7 +77,7 @@ std::string DatadogSource::paused_message() const
                  std::to_string(left.count()) + "s)");
 }
 
-void DatadogSource::note_rate_limit(const HttpResponse& response)
+void DatadogSource::note_rate_limit(const net::HttpResponse& response)
 {
     if (response.status != 429 && response.header("X-RateLimit-Remaining") != "0") {
         return;
@@ -95,7 +95,7 @@ DatadogSource::fetch(const std::string& query, TimePoint from, TimePoint to)
     if (clock_.now() < paused_until_) {
         return std::unexpected(Failure{paused_message()});
     }
-    HttpRequest request;
+    net::HttpRequest request;
     request.url = "https://api." + options_.site + "/api/v1/query?from=" +
                   std::to_string(epoch_seconds(from)) + "&to=" + std::to_string(epoch_seconds(to)) +
                   "&query=" + common::percent_encode(query);

@@ -2,8 +2,8 @@
 
 #include "adapter/clock.hpp"
 #include "adapter/source/datadog/datadog_response.hpp"
-#include "adapter/source/http/http_client.hpp"
 #include "adapter/source/metric_source.hpp"
+#include "net/http_client.hpp"
 
 #include <chrono>
 #include <cstddef>
@@ -24,7 +24,7 @@ struct DatadogOptions {
 };
 
 /// Datadog over its v1 metrics query API (`GET /api/v1/query?from=&to=&query=`), through an
-/// injected HttpClient. Queries are Datadog metric queries (see `check_datadog_query`); series
+/// injected net::HttpClient. Queries are Datadog metric queries (see `check_datadog_query`); series
 /// are labelled with their tags (see `datadog_labels`).
 ///
 /// Rate limits: every answer's `X-RateLimit-Remaining` and `X-RateLimit-Reset` (seconds until
@@ -43,7 +43,7 @@ public:
     static constexpr long kStepsPerRequest = 100;
 
     /// `clock` must outlive the source.
-    DatadogSource(DatadogOptions options, std::unique_ptr<HttpClient> client, const Clock& clock);
+    DatadogSource(DatadogOptions options, std::unique_ptr<net::HttpClient> client, const Clock& clock);
 
     // MetricSource
     /// Per series, its latest non-null point within [now - lookback, now]; series without one
@@ -86,14 +86,14 @@ private:
     ask(std::span<const std::string> batch, std::chrono::system_clock::time_point from,
         std::chrono::system_clock::time_point to);
     /// Starts a pause when `response` says the rate limit is exhausted.
-    void note_rate_limit(const HttpResponse& response);
+    void note_rate_limit(const net::HttpResponse& response);
     /// The error returned while paused.
     [[nodiscard]] std::string paused_message() const;
     /// `"datadog api.<site>: <what>"`.
     [[nodiscard]] std::string error(const std::string& what) const;
 
     DatadogOptions options_;
-    std::unique_ptr<HttpClient> client_;
+    std::unique_ptr<net::HttpClient> client_;
     const Clock& clock_;
     std::chrono::system_clock::time_point paused_until_{};
 };

@@ -59,7 +59,7 @@ std::optional<SourceFactory> parse_options(const YAML::Node& node, const std::st
     options.lookback = std::chrono::duration_cast<std::chrono::seconds>(
         lookback.value_or(milliseconds(options.lookback)));
     options.key_source = describe(*api_key) + ", " + describe(*app_key);
-    HttpClientOptions client_options;
+    net::HttpClientOptions client_options;
     client_options.timeout = timeout.value_or(milliseconds(10000));
     return SourceFactory(
         [options, client_options, api_key = *api_key, app_key = *app_key](
@@ -73,7 +73,7 @@ std::optional<SourceFactory> parse_options(const YAML::Node& node, const std::st
             }
             resolved.api_key = std::move(*api);
             resolved.app_key = std::move(*app);
-            auto client = make_http_client(client_options);
+            auto client = net::make_http_client(client_options);
             if (!client) {
                 return std::unexpected("datadog: " + client.error());
             }

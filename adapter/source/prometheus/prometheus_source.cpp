@@ -1,10 +1,10 @@
 #include "adapter/source/prometheus/prometheus_source.hpp"
 
 #include "adapter/source/prometheus/prometheus_response.hpp"
-#include "common/file.hpp"
 #include "common/log.hpp"
-#include "common/text.hpp"
 #include "common/url.hpp"
+#include "net/token_file.hpp"
+#include "net/url.hpp"
 
 #include <algorithm>
 #include <map>
@@ -37,9 +37,12 @@ void log_warnings(const std::vector<std::string>& warnings, const std::string& q
 } // namespace
 
 PrometheusSource::PrometheusSource(PrometheusSourceOptions options,
-                                   std::unique_ptr<HttpClient> client)
+                                   std::unique_ptr<net::HttpClient> client)
     : options_(std::move(options)), base_url_(options_.url), client_(std::move(client))
 {
+    if (!options_.bearer_token_file.empty()) {
+        token_ = net::token_file_supplier(options_.bearer_token_file);
+    }
     while (base_url_.ends_with('/')) {
         base_url_.pop_back();
     }
@@ -50,41 +53,18 @@ std::string PrometheusSource::error(const std::string& what) const
     return "prometheus " + base_url_ + ": " + what;
 }
 
-std::expected<void, std::string> PrometheusSource::refresh_token()
-{
-    if (options_.bearer_token_file.empty()) {
-        return {};
-    }
-    std::error_code ec;
-    const auto stamp = std::filesystem::last_write_time(options_.bearer_token_file, ec);
-    if (ec) {
-        return std::unexpected(error("cannot read bearer token file " +
-                                     options_.bearer_token_file + ": " + ec.message()));
-    }
-    if (!token_.empty() && stamp == token_stamp_) {
-        return {};
-    }
-    const auto text = common::read_file(options_.bearer_token_file);
-    if (!text) {
-        return std::unexpected(error("cannot read bearer token file: " + text.error()));
-    }
-    std::string token(common::trim(*text));
-    if (token.empty()) {
-        return std::unexpected(error("bearer token file " + options_.bearer_token_file +
-                                     " is empty"));
-    }
-    token_ = std::move(token);
-    token_stamp_ = stamp;
-    return {};
-}
-
-std::expected<HttpResponse, std::string>
+std::expected<net::HttpResponse, std::string>
 PrometheusSource::get(const char* path, const std::vector<std::pair<std::string, std::string>>& params)
 {
-    if (auto token = refresh_token(); !token) {
-        return std::unexpected(token.error());
+    std::string token;
+    if (token_) {
+        auto read = token_();
+        if (!read) {
+            return std::unexpected(error("bearer token: " + read.error()));
+        }
+        token = std::move(*read);
     }
-    HttpRequest request;
+    net::HttpRequest request;
     request.url = base_url_ + path;
     char separator = '?';
     for (const auto& [name, value] : params) {
@@ -94,8 +74,8 @@ PrometheusSource::get(const char* path, const std::vector<std::pair<std::string,
     }
     request.headers = options_.headers;
     request.headers.emplace_back("Accept", "application/json");
-    if (!token_.empty()) {
-        request.headers.emplace_back("Authorization", "Bearer " + token_);
+    if (!token.empty()) {
+        request.headers.emplace_back("Authorization", "Bearer " + token);
     }
     auto response = client_->send(request);
     if (!response) {
@@ -109,7 +89,7 @@ namespace {
 /// The parsed answer of a 200 response, or an error with the status and Prometheus' message
 /// (or the start of the body when it is not a Prometheus error).
 template <class Parse>
-auto checked(const HttpResponse& response, Parse&& parse)
+auto checked(const net::HttpResponse& response, Parse&& parse)
     -> std::invoke_result_t<Parse, std::string_view>
 {
     if (response.status == 200) {
@@ -197,16 +177,16 @@ PrometheusSource::series(const std::string& match, system_clock::time_point from
 std::expected<std::unique_ptr<PrometheusSource>, std::string>
 make_prometheus_source(PrometheusSourceOptions options)
 {
-    if (auto url = parse_http_url(options.url); !url) {
+    if (auto url = net::parse_http_url(options.url); !url) {
         return std::unexpected(url.error());
     }
-    HttpClientOptions client_options;
+    net::HttpClientOptions client_options;
     client_options.timeout = options.timeout;
-    client_options.ca_file = options.ca_file;
-    client_options.insecure_skip_verify = options.insecure_skip_verify;
-    client_options.client_cert_file = options.client_cert_file;
-    client_options.client_key_file = options.client_key_file;
-    auto client = make_http_client(client_options);
+    client_options.tls.ca.file = options.ca_file;
+    client_options.tls.insecure_skip_verify = options.insecure_skip_verify;
+    client_options.tls.client_cert.file = options.client_cert_file;
+    client_options.tls.client_key.file = options.client_key_file;
+    auto client = net::make_http_client(client_options);
     if (!client) {
         return std::unexpected(client.error());
     }

@@ -1,12 +1,11 @@
 #pragma once
 
-#include "adapter/source/http/http_client.hpp"
 #include "adapter/source/metric_source.hpp"
+#include "net/http_client.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <expected>
-#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -47,9 +46,10 @@ public:
     /// split into requests of at most this many points.
     static constexpr std::size_t kMaxPointsPerRequest = 11000;
 
-    /// `options.url` must be a valid http(s) URL (see `parse_http_url`); `client` sends the
-    /// requests (tests inject a fake).
-    PrometheusSource(PrometheusSourceOptions options, std::unique_ptr<HttpClient> client);
+    /// `options.url` must be a valid http(s) URL (see `net::parse_http_url`); `client` sends the
+    /// requests (tests inject a fake). The bearer token file, if any, is read before every
+    /// request (again only when it changed) and sent by the source itself.
+    PrometheusSource(PrometheusSourceOptions options, std::unique_ptr<net::HttpClient> client);
 
     /// GET /api/v1/query?query=..&time=now (vector or scalar results).
     [[nodiscard]] std::expected<std::vector<LabelledSample>, std::string>
@@ -72,19 +72,16 @@ public:
 private:
     /// Sends GET `path` with the URL-encoded `params`; the body of a 200 answer, or an error.
     /// Caller holds mutex_.
-    std::expected<HttpResponse, std::string>
+    std::expected<net::HttpResponse, std::string>
     get(const char* path, const std::vector<std::pair<std::string, std::string>>& params);
-    /// Re-reads the bearer token when its file changed. Caller holds mutex_.
-    std::expected<void, std::string> refresh_token();
     /// `"prometheus <url>: <what>"`.
     [[nodiscard]] std::string error(const std::string& what) const;
 
     std::mutex mutex_;
     PrometheusSourceOptions options_;
     std::string base_url_; ///< options_.url without a trailing '/'
-    std::unique_ptr<HttpClient> client_;
-    std::string token_;
-    std::filesystem::file_time_type token_stamp_{};
+    std::unique_ptr<net::HttpClient> client_;
+    net::TokenSupplier token_; ///< unset without a bearer token file
 };
 
 /// Builds a live PrometheusSource with a real HTTP client; the error names a bad URL or an

@@ -1,6 +1,7 @@
 #include "adapter/source/prometheus/prometheus_source_kind.hpp"
 
 #include "adapter/source/prometheus/prometheus_source.hpp"
+#include "net/url.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -33,7 +34,7 @@ PrometheusSourceOptions read_options(const YAML::Node& node, const std::string& 
         return options;
     }
     if (auto url = cp::required_string(node, "url", what, problems)) {
-        if (auto parsed = parse_http_url(*url); !parsed) {
+        if (auto parsed = net::parse_http_url(*url); !parsed) {
             problems.add(node["url"], what + ".url: " + parsed.error());
         }
         options.url = *url;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "adapter/source/http/http_client.hpp"
+#include "test/fakes/send_only_http_client.hpp"
 
 #include <gtest/gtest.h>
 
@@ -52,14 +52,14 @@ inline std::string url_decode(const std::string& text)
 /// parameters from, to and query, and the DD-API-KEY and DD-APPLICATION-KEY headers of the keys
 /// "api-key" and "app-key". It answers with the exchange's fixture, status and headers.
 /// Mismatches and requests beyond the script fail the test.
-class FakeDatadogHttp final : public HttpClient {
+class FakeDatadogHttp final : public test::SendOnlyHttpClient {
 public:
     explicit FakeDatadogHttp(std::deque<Exchange> script, std::string site = "datadoghq.com")
         : script_(std::move(script)), site_(std::move(site))
     {
     }
 
-    std::expected<HttpResponse, std::string> send(const HttpRequest& request) override
+    std::expected<net::HttpResponse, std::string> send(const net::HttpRequest& request) override
     {
         ++sent_;
         if (script_.empty()) {
@@ -89,7 +89,7 @@ public:
         if (!exchange.transport_error.empty()) {
             return std::unexpected(exchange.transport_error);
         }
-        return HttpResponse{exchange.status, exchange.headers, fixture(exchange.fixture)};
+        return net::HttpResponse{exchange.status, exchange.headers, fixture(exchange.fixture)};
     }
 
     /// Scripted exchanges not yet requested.
@@ -98,7 +98,7 @@ public:
     [[nodiscard]] std::size_t sent() const { return sent_; }
 
 private:
-    static std::string header(const HttpRequest& request, const std::string& name)
+    static std::string header(const net::HttpRequest& request, const std::string& name)
     {
         for (const auto& [key, value] : request.headers) {
             if (key == name) {

@@ -119,7 +119,7 @@ TEST_F(ForecastingFixture, StaleDataFallsBackToTheLatestValueAndThenTo503)
     tick(0s);
     ASSERT_TRUE(get("f"));
     EXPECT_EQ(state_of("f"), ServingState::Forecast); // ≤ maxStaleness: the cached model
-    clock.advance(1s);
+    clock.advance(1ms); // staleness holds to the millisecond
     auto stale = get("f");
     ASSERT_TRUE(stale);
     EXPECT_EQ(state_of("f"), ServingState::Stale);
@@ -127,7 +127,7 @@ TEST_F(ForecastingFixture, StaleDataFallsBackToTheLatestValueAndThenTo503)
     EXPECT_EQ(stale->front().timestamp, last_data); // the data it used
     clock.set(last_data + 1h);
     ASSERT_TRUE(get("f"));
-    clock.advance(1s);
+    clock.advance(1ms);
     const auto gone = get("f");
     ASSERT_FALSE(gone);
     EXPECT_EQ(gone.error().code, 503);

@@ -9,6 +9,9 @@
 namespace ihpa::model {
 namespace {
 
+/// Unix milliseconds of unix second `seconds`: the unit of observation times and `now`.
+constexpr std::int64_t at(std::int64_t seconds) { return seconds * 1000; }
+
 /// A history given as a series with 60 s steps; counts what the policy reads.
 class FakeHistory final : public HistoryView {
 public:
@@ -19,7 +22,7 @@ public:
         ++latest_reads;
         for (auto i = static_cast<std::int64_t>(values_.size()) - 1; i >= 0; --i) {
             if (std::isfinite(values_[static_cast<std::size_t>(i)])) {
-                return Observation{start_ + 60 * i, values_[static_cast<std::size_t>(i)]};
+                return Observation{at(start_ + 60 * i), values_[static_cast<std::size_t>(i)]};
             }
         }
         return std::nullopt;
@@ -59,8 +62,8 @@ ServingPolicy policy(ShiftBand band = ShiftBand::Yhat)
     ServingPolicy p;
     p.shift = {.lead_seconds = 120, .rule = ShiftRule::Point, .band = band};
     p.min_history = 3;
-    p.max_staleness_seconds = 600;
-    p.hard_staleness_seconds = 3600;
+    p.max_staleness_ms = 600'000;
+    p.hard_staleness_ms = 3'600'000;
     p.refit_seconds = 300;
     p.history_seconds = 600;
     return p;
@@ -76,8 +79,8 @@ TEST(Serving, DefaultsAreDesignMds)
     EXPECT_EQ(p.shift.rule, ShiftRule::WindowMax);
     EXPECT_EQ(p.shift.band, ShiftBand::Upper);
     EXPECT_EQ(p.min_history, 30);
-    EXPECT_EQ(p.max_staleness_seconds, 600);
-    EXPECT_EQ(p.hard_staleness_seconds, 3600);
+    EXPECT_EQ(p.max_staleness_ms, 600'000);
+    EXPECT_EQ(p.hard_staleness_ms, 3'600'000);
     EXPECT_EQ(p.refit_seconds, 300);
     EXPECT_EQ(p.history_seconds, 14 * 86400);
 }
@@ -86,12 +89,12 @@ TEST(Serving, ForecastServesTheTimeShiftedFitWithoutReadingTheSeries)
 {
     const FakeHistory history = fitted_history();
     const AnchoredForecast fit = testing::example_anchored();
-    const auto served = serve(policy(), history, &fit, 1000);
+    const auto served = serve(policy(), history, &fit, at(1000));
     ASSERT_TRUE(served.has_value());
     EXPECT_EQ(served->state, ServingState::Forecast);
     EXPECT_DOUBLE_EQ(served->value, 20.0); // yhat at 1120
-    EXPECT_EQ(served->data_time, 1000);
-    EXPECT_EQ(serve(policy(ShiftBand::Upper), history, &fit, 1000)->value, 26.0);
+    EXPECT_EQ(served->data_time_ms, at(1000));
+    EXPECT_EQ(serve(policy(ShiftBand::Upper), history, &fit, at(1000))->value, 26.0);
     EXPECT_EQ(history.since_reads, 0);
     EXPECT_EQ(history.count_reads, 0);
 }
@@ -103,7 +106,7 @@ TEST(Serving, AdjustReadsTheObservationsNewerThanTheFit)
     const AnchoredForecast fit = testing::example_anchored();
     ServingPolicy p = policy(ShiftBand::Adjust);
     p.shift.lead_seconds = 60;
-    const auto served = serve(p, history, &fit, 1060);
+    const auto served = serve(p, history, &fit, at(1060));
     ASSERT_TRUE(served.has_value());
     EXPECT_DOUBLE_EQ(served->value, 23.0);
     EXPECT_EQ(history.since_reads, 1);
@@ -112,25 +115,27 @@ TEST(Serving, AdjustReadsTheObservationsNewerThanTheFit)
 TEST(Serving, ColdStartServesTheLatestValueWithFewerThanMinHistorySamples)
 {
     const FakeHistory history(940, {9.0, 10.0});
-    const auto served = serve(policy(), history, nullptr, 1000);
+    const auto served = serve(policy(), history, nullptr, at(1000));
     ASSERT_TRUE(served.has_value());
     EXPECT_EQ(served->state, ServingState::ColdStart);
     EXPECT_DOUBLE_EQ(served->value, 10.0);
-    EXPECT_EQ(served->data_time, 1000);
+    EXPECT_EQ(served->data_time_ms, at(1000));
 }
 
 TEST(Serving, NotFittedServesTheLatestValueWithoutAFitOrWithOneTooShort)
 {
     const FakeHistory history = fitted_history();
-    const auto unfitted = serve(policy(), history, nullptr, 1000);
+    const auto unfitted = serve(policy(), history, nullptr, at(1000));
     ASSERT_TRUE(unfitted.has_value());
     EXPECT_EQ(unfitted->state, ServingState::NotFitted);
     EXPECT_DOUBLE_EQ(unfitted->value, 10.0);
     // The fit reaches 1240; at 1121 with lead 120 it would have to reach 1241.
     const AnchoredForecast fit = testing::example_anchored();
     const FakeHistory later(1000, {10.0, 11.0, 12.0});
-    EXPECT_EQ(serve(policy(), later, &fit, 1120)->state, ServingState::Forecast);
-    const auto short_fit = serve(policy(), later, &fit, 1121);
+    EXPECT_EQ(serve(policy(), later, &fit, at(1120))->state, ServingState::Forecast);
+    // The forecast is read at the whole second `now` falls in.
+    EXPECT_EQ(serve(policy(), later, &fit, at(1120) + 999)->state, ServingState::Forecast);
+    const auto short_fit = serve(policy(), later, &fit, at(1121));
     ASSERT_TRUE(short_fit.has_value());
     EXPECT_EQ(short_fit->state, ServingState::NotFitted);
     EXPECT_DOUBLE_EQ(short_fit->value, 12.0);
@@ -142,30 +147,34 @@ TEST(Serving, StaleDataServesTheLatestValueAfterMaxStaleness)
     const AnchoredForecast fit = testing::example_anchored();
     ServingPolicy p = policy();
     p.shift.lead_seconds = 0;
-    EXPECT_EQ(serve(p, history, &fit, 1000 + 240)->state, ServingState::Forecast);
-    p.max_staleness_seconds = 240;
-    EXPECT_EQ(serve(p, history, &fit, 1000 + 240)->state, ServingState::Forecast); // = limit
-    const auto stale = serve(p, history, &fit, 1000 + 241);
+    EXPECT_EQ(serve(p, history, &fit, at(1000 + 240))->state, ServingState::Forecast);
+    p.max_staleness_ms = 240'000;
+    EXPECT_EQ(serve(p, history, &fit, at(1000 + 240))->state, ServingState::Forecast); // = limit
+    const auto stale = serve(p, history, &fit, at(1000 + 240) + 1); // 1 ms past it
     ASSERT_TRUE(stale.has_value());
     EXPECT_EQ(stale->state, ServingState::Stale);
     EXPECT_DOUBLE_EQ(stale->value, 10.0);
-    EXPECT_EQ(stale->data_time, 1000);
-    EXPECT_EQ(serve(p, history, nullptr, 1000 + 241)->state, ServingState::Stale);
+    EXPECT_EQ(stale->data_time_ms, at(1000));
+    EXPECT_EQ(serve(p, history, nullptr, at(1000 + 240) + 1)->state, ServingState::Stale);
+    // A limit that is not whole seconds holds to the millisecond too.
+    p.max_staleness_ms = 240'500;
+    EXPECT_EQ(serve(p, history, &fit, at(1000) + 240'500)->state, ServingState::Forecast);
+    EXPECT_EQ(serve(p, history, &fit, at(1000) + 240'501)->state, ServingState::Stale);
 }
 
 TEST(Serving, UnavailableWithoutDataOrAfterHardStaleness)
 {
     const FakeHistory empty(0, {std::nan(""), std::nan("")});
-    const auto none = serve(policy(), empty, nullptr, 1000);
+    const auto none = serve(policy(), empty, nullptr, at(1000));
     ASSERT_FALSE(none.has_value());
     EXPECT_EQ(none.error().reason, Unserved::Reason::NoData);
     const FakeHistory history = fitted_history();
     const AnchoredForecast fit = testing::example_anchored();
-    EXPECT_EQ(serve(policy(), history, &fit, 1000 + 3600)->state, ServingState::Stale); // = limit
-    const auto old = serve(policy(), history, &fit, 1000 + 3601);
+    EXPECT_EQ(serve(policy(), history, &fit, at(1000 + 3600))->state, ServingState::Stale); // = limit
+    const auto old = serve(policy(), history, &fit, at(1000 + 3600) + 1); // 1 ms past it
     ASSERT_FALSE(old.has_value());
     EXPECT_EQ(old.error().reason, Unserved::Reason::TooOld);
-    EXPECT_EQ(old.error().age_seconds, 3601);
+    EXPECT_EQ(old.error().age_ms, 3'600'001);
 }
 
 TEST(Serving, EveryStateIsClampedAtZeroAndTheFloor)
@@ -174,18 +183,18 @@ TEST(Serving, EveryStateIsClampedAtZeroAndTheFloor)
     negative.forecast.mean.setConstant(-5.0);
     const FakeHistory below(880, {-3.0, -2.0, -1.0});
     ServingPolicy p = policy();
-    EXPECT_DOUBLE_EQ(serve(p, below, &negative, 1000)->value, 0.0);  // forecast
-    EXPECT_DOUBLE_EQ(serve(p, below, nullptr, 1000)->value, 0.0);    // notFitted
-    EXPECT_DOUBLE_EQ(serve(p, below, nullptr, 1700)->value, 0.0);    // stale
+    EXPECT_DOUBLE_EQ(serve(p, below, &negative, at(1000))->value, 0.0);  // forecast
+    EXPECT_DOUBLE_EQ(serve(p, below, nullptr, at(1000))->value, 0.0);    // notFitted
+    EXPECT_DOUBLE_EQ(serve(p, below, nullptr, at(1700))->value, 0.0);    // stale
     p.shift.floor = 3.0;
-    EXPECT_DOUBLE_EQ(serve(p, below, &negative, 1000)->value, 3.0);
-    EXPECT_DOUBLE_EQ(serve(p, below, nullptr, 1000)->value, 3.0);
+    EXPECT_DOUBLE_EQ(serve(p, below, &negative, at(1000))->value, 3.0);
+    EXPECT_DOUBLE_EQ(serve(p, below, nullptr, at(1000))->value, 3.0);
     const FakeHistory history = fitted_history();
     const AnchoredForecast fit = testing::example_anchored();
     p.shift.floor = 25.0;
-    EXPECT_DOUBLE_EQ(serve(p, history, &fit, 1000)->value, 25.0); // 20 is below the floor
+    EXPECT_DOUBLE_EQ(serve(p, history, &fit, at(1000))->value, 25.0); // 20 is below the floor
     p.shift.floor = 2.0;
-    EXPECT_DOUBLE_EQ(serve(p, history, &fit, 1000)->value, 20.0);
+    EXPECT_DOUBLE_EQ(serve(p, history, &fit, at(1000))->value, 20.0);
     EXPECT_DOUBLE_EQ(clamp_served({}, -1.0), 0.0);
     EXPECT_DOUBLE_EQ(clamp_served({.floor = 4.0}, 1.0), 4.0);
     EXPECT_DOUBLE_EQ(clamp_served({.floor = 4.0}, 7.5), 7.5);
@@ -278,8 +287,8 @@ TEST(Serving, AFitServesUntilTheNextTwoRefitsAndMaxStalenessHavePassed)
     ASSERT_EQ(attempt.outcome, FitAttempt::Outcome::Fitted);
     // The newest sample 600 s (maxStaleness) before `until`.
     const FakeHistory old_data(1540, {11.0, 12.0});
-    const std::int64_t until = 1000 + 2 * p.refit_seconds + p.max_staleness_seconds;
-    EXPECT_EQ(serve(p, old_data, &attempt.anchored, until)->state, ServingState::Forecast);
+    const std::int64_t until = 1000 + 2 * p.refit_seconds + p.max_staleness_ms / 1000;
+    EXPECT_EQ(serve(p, old_data, &attempt.anchored, at(until))->state, ServingState::Forecast);
     EXPECT_EQ(attempt.anchored.origin, 1000);
 }
 
