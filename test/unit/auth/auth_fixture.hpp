@@ -30,6 +30,20 @@ inline apiserver::RequestAttributes get_path(const std::string& path)
             .resource = ""};
 }
 
+/// Options of a fake cluster answering POSTs to the create-only `collection` with the posted
+/// review and the status `status_of(spec)`.
+inline test::FakeKubeApiServer::Options
+reviews_answered(const std::string& collection, std::function<nlohmann::json(const nlohmann::json& spec)> status_of)
+{
+    test::FakeKubeApiServer::Options options;
+    options.on_create[collection] = [status_of = std::move(status_of)](const nlohmann::json& body) {
+        nlohmann::json answer = body;
+        answer["status"] = status_of(body["spec"]);
+        return answer;
+    };
+    return options;
+}
+
 /// The POSTs the fake server received on `collection`, their bodies parsed.
 inline std::vector<nlohmann::json> posted(const test::FakeKubeApiServer& server, const std::string& collection)
 {

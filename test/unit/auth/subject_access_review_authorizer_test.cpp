@@ -18,14 +18,10 @@ const std::string kReviews = "/apis/authorization.k8s.io/v1/subjectaccessreviews
 /// A fake cluster whose RBAC allows exactly user "alice".
 test::FakeKubeApiServer::Options rbac_allowing_alice()
 {
-    test::FakeKubeApiServer::Options options;
-    options.on_create[kReviews] = [](const json& body) {
-        json answer = body;
-        const bool alice = body["spec"].value("user", "") == "alice";
-        answer["status"] = alice ? json{{"allowed", true}, {"reason", "RBAC: allowed"}} : json{{"allowed", false}};
-        return answer;
-    };
-    return options;
+    return reviews_answered(kReviews, [](const json& spec) {
+        return spec.value("user", "") == "alice" ? json{{"allowed", true}, {"reason", "RBAC: allowed"}}
+                                                 : json{{"allowed", false}};
+    });
 }
 
 apiserver::RequestAttributes read_of(const std::string& metric, const std::string& ns = "default")

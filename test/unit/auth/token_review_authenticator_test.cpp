@@ -10,30 +10,26 @@ namespace ihpa::auth {
 namespace {
 
 using nlohmann::json;
-using namespace std::chrono_literals;
 
 const std::string kReviews = "/apis/authentication.k8s.io/v1/tokenreviews";
 
 /// A fake cluster that knows one token, "good", of service account ns/sa.
 test::FakeKubeApiServer::Options one_token()
 {
-    test::FakeKubeApiServer::Options options;
-    options.on_create[kReviews] = [](const json& body) {
-        json answer = body;
-        if (body["spec"].value("token", "") == "good") {
-            answer["status"] = {{"authenticated", true},
-                                {"user",
-                                 {{"username", "system:serviceaccount:ns:sa"},
-                                  {"uid", "uid-sa"},
-                                  {"groups", {"system:serviceaccounts", "system:serviceaccounts:ns"}},
-                                  {"extra", {{"authentication.kubernetes.io/pod-name", {"p-1"}}}}}}};
-        } else {
-            answer["status"] = {{"authenticated", false}, {"error", "invalid bearer token"}};
+    return reviews_answered(kReviews, [](const json& spec) -> json {
+        if (spec.value("token", "") != "good") {
+            return {{"authenticated", false}, {"error", "invalid bearer token"}};
         }
-        return answer;
-    };
-    return options;
+        return {{"authenticated", true},
+                {"user",
+                 {{"username", "system:serviceaccount:ns:sa"},
+                  {"uid", "uid-sa"},
+                  {"groups", {"system:serviceaccounts", "system:serviceaccounts:ns"}},
+                  {"extra", {{"authentication.kubernetes.io/pod-name", {"p-1"}}}}}}};
+    });
 }
+
+using namespace std::chrono_literals;
 
 struct TokenTest : ::testing::Test {
     ManualClock time;
