@@ -442,6 +442,10 @@ std::pair<int, json> FakeKubeApiServer::mutate(const ServerRequest& request, con
         }
         return {200, found->second};
     }
+    if (const auto made = options_.on_create.find(route.collection);
+        request.method == "POST" && made != options_.on_create.end()) {
+        return {201, made->second(body)};
+    }
     if (request.method == "POST") {
         const std::string name = body["metadata"].value("name", "");
         if (name.empty()) {

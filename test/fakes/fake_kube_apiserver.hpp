@@ -6,6 +6,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -37,6 +38,11 @@ public:
         /// Tests that step an informer: a watch sends what it has after its RV (and a bookmark
         /// when asked) and then ends, instead of waiting for more.
         bool end_watches_when_caught_up = false;
+        /// Create-only collections (`/apis/authorization.k8s.io/v1/subjectaccessreviews`,
+        /// `/apis/authentication.k8s.io/v1/tokenreviews`): a POST is answered 201 with what the
+        /// function makes of the posted body (e.g. the review with its status); nothing is
+        /// stored. Called under the server's lock: it must not call the server.
+        std::map<std::string, std::function<nlohmann::json(const nlohmann::json& body)>> on_create{};
         ServerTls tls{};                           ///< empty: plain HTTP
     };
 
