@@ -3,6 +3,8 @@
 #include "adapter/adapter_metrics.hpp"
 #include "common/log.hpp"
 
+#include <algorithm>
+
 namespace ihpa::adapter {
 namespace {
 
@@ -79,7 +81,14 @@ std::expected<void, std::string> Adapter::apply(const AdapterConfig& config,
     Applied next;
     std::vector<std::shared_ptr<Poller>> pollers;
     std::map<std::string, std::shared_ptr<SeriesSource>> series_sources;
-    for (const SourceConfig& source : config.sources) {
+    std::vector<SourceConfig> sources = config.sources;
+    for (const SourceConfig& implicit : options_.implicit_sources) {
+        if (std::none_of(sources.begin(), sources.end(),
+                         [&](const SourceConfig& own) { return own.name == implicit.name; })) {
+            sources.push_back(implicit);
+        }
+    }
+    for (const SourceConfig& source : sources) {
         auto built = source.factory(context);
         if (!built) {
             return std::unexpected(at_line(origin, source.line) + "source " + source.name + ": " +
@@ -89,6 +98,7 @@ std::expected<void, std::string> Adapter::apply(const AdapterConfig& config,
             series_sources[source.name] = lister;
         }
         next.intervals[source.name] = source.interval;
+        next.sources.push_back({source.name, source.kind});
         pollers.push_back(std::make_shared<Poller>(source.name, std::move(*built), source.interval,
                                                    options_.seed + pollers.size()));
     }
@@ -143,11 +153,27 @@ std::expected<void, std::string> Adapter::apply(const AdapterConfig& config,
         providers.push_back(next.rules);
     }
     provider_->set(std::move(providers));
-    applied_ = std::move(next);
+    {
+        const std::lock_guard applied_lock(applied_mutex_);
+        applied_ = std::move(next);
+    }
     if (was_running) {
         start_loops();
     }
     return {};
+}
+
+std::vector<SourceInfo> Adapter::sources() const
+{
+    const std::lock_guard lock(applied_mutex_);
+    return applied_.sources;
+}
+
+std::optional<SeriesRef> Adapter::pass_through_series(const std::string& name) const
+{
+    const std::lock_guard lock(applied_mutex_);
+    const auto it = applied_.metrics.find(name);
+    return it == applied_.metrics.end() ? std::nullopt : std::optional(it->second.series);
 }
 
 void Adapter::run_once(std::chrono::system_clock::time_point now)

@@ -31,6 +31,15 @@ struct AdapterOptions {
     std::chrono::seconds fit_tick{5};            ///< how often the fitter looks for due refits
     unsigned fit_workers = 1;                    ///< fitter threads
     std::uint64_t seed = 1;                      ///< poll jitter
+    /// Sources every configuration gets in addition to its own (unless it defines one of the
+    /// same name), e.g. the resource metrics API when the controller runs in a cluster.
+    std::vector<SourceConfig> implicit_sources;
+};
+
+/// A source of the applied configuration, as the controller sees it.
+struct SourceInfo {
+    std::string name;
+    std::string kind; ///< a `SourceKind::name`, or the kind of an implicit source
 };
 
 /// The adapter: history store, registry, sources with their pollers, fitter, snapshots, and the
@@ -73,6 +82,10 @@ public:
     [[nodiscard]] std::string readiness() const;
 
     [[nodiscard]] ForecastRegistry& registry() { return registry_; }
+    /// The sources of the applied configuration (its own, then the implicit ones).
+    [[nodiscard]] std::vector<SourceInfo> sources() const;
+    /// The series the pass-through metric `name` (a `metrics[]` entry) serves, if there is one.
+    [[nodiscard]] std::optional<SeriesRef> pass_through_series(const std::string& name) const;
     [[nodiscard]] const apiserver::ExternalMetricsProvider& provider() const { return *provider_; }
     /// The adapter's `/metrics` families: per forecast and source (`render_adapter_metrics`),
     /// plus the duration of the last fitter round that refitted anything and how many it
@@ -86,6 +99,7 @@ private:
         std::map<std::string, MetricConfig> metrics;     ///< by name
         std::map<std::string, std::chrono::milliseconds> intervals; ///< by source name
         std::shared_ptr<ExternalRulesProvider> rules;
+        std::vector<SourceInfo> sources;
     };
 
     void start_loops();
@@ -112,6 +126,7 @@ private:
     std::shared_ptr<CompositeProvider> provider_;
     Fitter fitter_;
     std::mutex apply_mutex_; ///< one apply/start/stop at a time
+    mutable std::mutex applied_mutex_; ///< guards applied_ for readers outside apply
     Applied applied_;
     bool running_ = false;
     std::atomic<bool> ready_{false}; ///< see readiness()

@@ -8,6 +8,7 @@
 #include "apiserver/server.hpp"
 #include "cli/build_info.hpp"
 #include "cli/command.hpp"
+#include "cli/controller_loop.hpp"
 #include "cli/embedded_files.hpp"
 
 #include <CLI/CLI.hpp>
@@ -29,6 +30,7 @@ struct ServeFlags {
     int snapshot_interval_seconds = 300;
     unsigned fit_workers = 0;
     int verbosity = 0;
+    ControllerFlags cluster;
 };
 
 /// The configuration text, a name for messages, and how to read the files it names.
@@ -82,8 +84,16 @@ int run_serve(const ServeFlags& flags)
         }
         return 1;
     }
+    auto cluster = ClusterRuntime::connect(flags.cluster);
+    if (!cluster) {
+        IHPA_LOG(error, "serve") << "unable to use the cluster: " << cluster.error();
+        return 1;
+    }
     const adapter::SystemClock clock;
     adapter::AdapterOptions options;
+    if (*cluster) {
+        (*cluster)->add_sources(options);
+    }
     options.state_dir = flags.state_dir;
     options.snapshot_interval = std::chrono::seconds(flags.snapshot_interval_seconds);
     options.fit_workers =
@@ -127,7 +137,9 @@ int run_serve(const ServeFlags& flags)
     }
     const apiserver::AlwaysAllowAuthorizer authorizer;
     apiserver::ServerMetrics metrics;
-    router_config.extra_metrics = [&adapter] { return adapter.render_metrics(); };
+    router_config.extra_metrics = [&adapter, &cluster] {
+        return adapter.render_metrics() + (*cluster ? (*cluster)->metrics() : std::string());
+    };
     router_config.readiness = [&adapter] { return adapter.readiness(); };
     const apiserver::Router router(adapter.provider(), authorizer, metrics,
                                    std::move(router_config));
@@ -136,7 +148,13 @@ int run_serve(const ServeFlags& flags)
         IHPA_LOG(error, "serve") << "unable to start the server: " << started.error();
         return 1;
     }
+    if (*cluster) {
+        (*cluster)->start(adapter);
+    }
     server.run();
+    if (*cluster) {
+        (*cluster)->stop();
+    }
     reload_loop.reset();
     adapter.stop();
     return 0;
@@ -189,6 +207,7 @@ void add_serve_command(CLI::App& app, CommandAction& action)
         ->capture_default_str();
     cmd->add_option("-v,--v", flags->verbosity, "Log verbosity (2 = access log)")
         ->capture_default_str();
+    add_controller_flags(*cmd, flags->cluster);
     cmd->callback([flags, &action] { action = [flags] { return run_serve(*flags); }; });
 }
 

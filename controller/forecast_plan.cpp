@@ -76,29 +76,55 @@ std::expected<std::string, std::string> resolve_source(const SourceCatalog& cata
                            "); name one in source." + kind + ".name");
 }
 
+/// The kind of the source Resource metrics are read from: the one `resource_metrics_source`
+/// names, else the resource metrics API when the adapter reads it, else Prometheus.
+std::string resource_source_kind(const SourceCatalog& catalog)
+{
+    const auto has_kind = [&](const std::string& kind, const std::string& name) {
+        return std::any_of(catalog.sources.begin(), catalog.sources.end(), [&](const AdapterSource& s) {
+            return s.kind == kind && (name.empty() || s.name == name);
+        });
+    };
+    return has_kind(kKubernetesMetricsKind, catalog.resource_metrics_source) ? kKubernetesMetricsKind
+                                                                             : "prometheus";
+}
+
+/// The series of a Resource or ContainerResource metric, or why there is none.
+std::expected<SeriesSource, std::string> derive_resource_source(const Ihpa& ihpa, const TemplateMetric& metric,
+                                                                const SourceCatalog& catalog,
+                                                                const std::optional<std::string>& target_selector)
+{
+    if (metric.name != "cpu" && metric.name != "memory") {
+        return std::unexpected("no source is derived for resource " + metric.name +
+                               " (only cpu and memory); give spec.metrics[].source");
+    }
+    const std::string kind = resource_source_kind(catalog);
+    auto source = resolve_source(catalog, kind, catalog.resource_metrics_source);
+    if (!source) {
+        return std::unexpected("resource metrics are read from " + kind + ", but " + source.error());
+    }
+    if (kind == kKubernetesMetricsKind) {
+        if (!target_selector || target_selector->empty()) {
+            return std::unexpected("resource metrics are read from the resource metrics API by the scale "
+                                   "target's pod selector, which is not known (the target was not found)");
+        }
+        return SeriesSource{*source, usage_query(metric.name, ihpa.namespace_, *target_selector, metric.container)};
+    }
+    const nlohmann::json ref = ihpa.template_spec.value("scaleTargetRef", nlohmann::json());
+    return SeriesSource{*source, *resource_query(metric.name, ihpa.namespace_, ref.value("kind", std::string()),
+                                                 ref.value("name", std::string()), metric.container)};
+}
+
 /// The derived series of a template metric, or why there is none.
 std::expected<SeriesSource, std::string> derive_source(const Ihpa& ihpa,
                                                        const TemplateMetric& metric,
-                                                       const SourceCatalog& catalog)
+                                                       const SourceCatalog& catalog,
+                                                       const std::optional<std::string>& target_selector)
 {
     switch (metric.type) {
     case MetricType::Resource:
-    case MetricType::ContainerResource: {
-        const nlohmann::json ref = ihpa.template_spec.value("scaleTargetRef", nlohmann::json());
-        const auto query =
-            resource_query(metric.name, ihpa.namespace_, ref.value("kind", std::string()),
-                           ref.value("name", std::string()), metric.container);
-        if (!query) {
-            return std::unexpected("no source is derived for resource " + metric.name +
-                                   " (only cpu and memory); give spec.metrics[].source");
-        }
-        auto source = resolve_source(catalog, "prometheus", catalog.resource_metrics_source);
-        if (!source) {
-            return std::unexpected("resource metrics are read from Prometheus, but " +
-                                   source.error());
-        }
-        return SeriesSource{*source, *query};
-    }
+    case MetricType::ContainerResource:
+        return derive_resource_source(ihpa, metric, catalog, target_selector);
     case MetricType::External:
         if (catalog.pass_through) {
             if (auto series = catalog.pass_through(ihpa.namespace_, metric.name, metric.selector)) {
@@ -145,7 +171,15 @@ std::optional<std::string> resource_query(const std::string& resource, const std
     return std::nullopt;
 }
 
-std::vector<PlannedForecast> plan_forecasts(const Ihpa& ihpa, const SourceCatalog& catalog)
+std::string usage_query(const std::string& resource, const std::string& ns, const std::string& selector,
+                        const std::string& container)
+{
+    return resource + " in " + ns + (selector.empty() ? "" : " where " + selector) +
+           (container.empty() ? "" : " container " + container);
+}
+
+std::vector<PlannedForecast> plan_forecasts(const Ihpa& ihpa, const SourceCatalog& catalog,
+                                            const std::optional<std::string>& target_selector)
 {
     std::vector<PlannedForecast> planned;
     for (std::size_t i = 0; i < ihpa.metrics.size(); ++i) {
@@ -159,7 +193,7 @@ std::vector<PlannedForecast> plan_forecasts(const Ihpa& ihpa, const SourceCatalo
                                   *source, expand_namespace(wanted.source->query, ihpa.namespace_)})
                             : std::unexpected(source.error());
         } else {
-            series = derive_source(ihpa, metric, catalog);
+            series = derive_source(ihpa, metric, catalog, target_selector);
         }
         if (series) {
             each.forecast = DesiredForecast{kForecastMetricName, ihpa.namespace_, ihpa.name,

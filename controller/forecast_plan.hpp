@@ -48,17 +48,22 @@ struct DesiredForecast {
 [[nodiscard]] std::map<std::string, std::string> forecast_labels(const std::string& ihpa,
                                                                  const std::string& metric);
 
-/// A source the adapter has (`sources[]` of its configuration).
+/// The adapter's source kind of the Kubernetes resource metrics API (metrics.k8s.io).
+inline constexpr const char* kKubernetesMetricsKind = "kubernetesMetrics";
+
+/// A source the adapter has (`sources[]` of its configuration, and the resource metrics API
+/// when the controller runs).
 struct AdapterSource {
     std::string name;
-    std::string kind; ///< prometheus, datadog, redis, replay
+    std::string kind; ///< prometheus, datadog, redis, replay, kubernetesMetrics
+    bool operator==(const AdapterSource&) const = default;
 };
 
 /// What the adapter can read, for deriving a metric's source when the IHPA gives none.
 struct SourceCatalog {
     std::vector<AdapterSource> sources;
-    /// The Prometheus source Resource metrics are derived from; empty: the only Prometheus
-    /// source, if there is exactly one.
+    /// The source (Prometheus or kubernetesMetrics) Resource metrics are derived from; empty:
+    /// the only kubernetesMetrics source if there is one, else the only Prometheus source.
     std::string resource_metrics_source;
     /// The series a pass-through rule serves for an External metric (name and selector as in
     /// the HPA, in a namespace); nullopt when no rule serves it. May be empty (none).
@@ -77,12 +82,20 @@ struct PlannedForecast {
 /// The forecast series of an IHPA, one per template metric in template order. The source is
 /// the metric's explicit one (its kind resolved to the adapter's source of that kind named, or
 /// the only one; `<<.Namespace>>` in the query replaced by the IHPA's namespace) or derived as
-/// design.md says: Resource and ContainerResource cpu and memory from the Prometheus source of
-/// `resource_metrics_source` with cAdvisor's series of the scale target's pods, External
-/// metrics from the pass-through rule serving the same name and selector. Pods and Object
-/// metrics, and other resources, need an explicit source.
-[[nodiscard]] std::vector<PlannedForecast> plan_forecasts(const Ihpa& ihpa,
-                                                          const SourceCatalog& catalog);
+/// design.md says: Resource and ContainerResource cpu and memory from the source of
+/// `resource_metrics_source` (see there) — the resource metrics API summed over the pods of
+/// `target_selector` (the scale target's, nullopt when it was not found), or Prometheus with
+/// cAdvisor's series of the scale target's pods —, External metrics from the pass-through rule
+/// serving the same name and selector. Pods and Object metrics, and other resources, need an
+/// explicit source.
+[[nodiscard]] std::vector<PlannedForecast>
+plan_forecasts(const Ihpa& ihpa, const SourceCatalog& catalog,
+               const std::optional<std::string>& target_selector = std::nullopt);
+
+/// The kubernetesMetrics query of a resource (cpu or memory) of the pods `selector` selects in
+/// `ns`, of all containers or one: `cpu in shop where app=web [container nginx]`.
+[[nodiscard]] std::string usage_query(const std::string& resource, const std::string& ns,
+                                      const std::string& selector, const std::string& container);
 
 /// The PromQL query of a Resource metric of a workload: total cpu cores in use (rate over 2m of
 /// `container_cpu_usage_seconds_total`) or memory bytes (`container_memory_working_set_bytes`),

@@ -1,6 +1,7 @@
 #include "controller/hpa_builder.hpp"
 
 #include "controller/forecast_plan.hpp"
+#include "common/quantity.hpp"
 
 #include <algorithm>
 
@@ -35,18 +36,18 @@ json default_rules(json rules, bool scale_up)
 }
 
 /// A Quantity (text or number) as its canonical text, or unchanged when it is not one.
-json canonical_quantity(const json& value, const QuantityCodec& codec)
+json canonical_quantity(const json& value)
 {
     const std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-    if (const auto parsed = codec.parse(text)) {
-        return codec.format(*parsed);
+    if (const auto parsed = common::parse_quantity(text)) {
+        return common::format_quantity(*parsed);
     }
     return value;
 }
 
 /// An HPA spec as the apiserver stores it: defaults applied, quantities canonical, metrics in
 /// one order.
-json normalized_spec(json spec, const QuantityCodec& codec)
+json normalized_spec(json spec)
 {
     if (!spec.is_object()) {
         return spec;
@@ -68,7 +69,7 @@ json normalized_spec(json spec, const QuantityCodec& codec)
                 }
                 for (const char* key : {"value", "averageValue"}) {
                     if (source["target"].contains(key)) {
-                        source["target"][key] = canonical_quantity(source["target"][key], codec);
+                        source["target"][key] = canonical_quantity(source["target"][key]);
                     }
                 }
             }
@@ -160,7 +161,7 @@ bool owned_by(const json& hpa, const std::string& uid)
     return false;
 }
 
-bool hpa_matches(const json& observed, const json& desired, const QuantityCodec& codec)
+bool hpa_matches(const json& observed, const json& desired)
 {
     const json metadata = observed.value("metadata", json::object());
     const json& wanted = desired["metadata"];
@@ -168,8 +169,8 @@ bool hpa_matches(const json& observed, const json& desired, const QuantityCodec&
            has_entries(metadata.value("labels", json()), wanted.value("labels", json())) &&
            has_entries(metadata.value("annotations", json()),
                        wanted.value("annotations", json())) &&
-           normalized_spec(observed.value("spec", json()), codec) ==
-               normalized_spec(desired["spec"], codec);
+           normalized_spec(observed.value("spec", json())) ==
+               normalized_spec(desired["spec"]);
 }
 
 json hpa_update(const json& observed, const json& desired)

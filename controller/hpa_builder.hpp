@@ -1,7 +1,6 @@
 #pragma once
 
 #include "controller/ihpa.hpp"
-#include "controller/quantity_codec.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -34,8 +33,7 @@ namespace ihpa::controller {
 /// order (the apiserver reorders them; the HPA takes their maximum), it has every
 /// template label and annotation with the same value (others may be added by other tools), and
 /// it is owned by the same object.
-[[nodiscard]] bool hpa_matches(const nlohmann::json& observed, const nlohmann::json& desired,
-                               const QuantityCodec& codec);
+[[nodiscard]] bool hpa_matches(const nlohmann::json& observed, const nlohmann::json& desired);
 
 /// The update that turns `observed` into `desired`: `desired` with the observed
 /// `resourceVersion` (so a concurrent change fails instead of being overwritten), and the

@@ -233,6 +233,10 @@ std::optional<ExplicitSource> parse_source(const json& source, const std::string
             problems.push_back(where + ".name: must be a string");
         }
         const auto query = value.find("query");
+        if (kind == "replay" && query == value.end()) {
+            parsed = std::move(each); // a replay source needs no query
+            continue;
+        }
         if (query == value.end() || !query->is_string()) {
             problems.push_back(where + ".query: required (a string)");
             continue;

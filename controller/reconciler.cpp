@@ -2,8 +2,10 @@
 
 #include "controller/conditions.hpp"
 #include "controller/hpa_builder.hpp"
+#include "common/quantity.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace ihpa::controller {
 namespace {
@@ -65,9 +67,11 @@ forecast_entry(const Ihpa& ihpa, const TemplateMetric& metric, const ReconcileIn
         return std::unexpected(std::pair{std::string(no_pods ? "NoPods" : "MissingRequests"),
                                          mean.error()});
     }
-    const double per_pod = metric.target_value.get<double>() / 100.0 * *mean;
+    // Rounded to micro units first: 60 % of 150m is 90m, not the 91m that rounding a binary
+    // 0.09000000000000001 up to milli units would give.
+    const double per_pod = std::round(metric.target_value.get<double>() / 100.0 * *mean * 1e6) / 1e6;
     return forecast_metric(ihpa.name, metric.key, TargetType::AverageValue,
-                           input.codec.format(per_pod));
+                           common::format_quantity(per_pod));
 }
 
 /// Every metric's outcome, in template order.
@@ -133,10 +137,10 @@ json metrics_status(const std::vector<MetricOutcome>& outcomes, const ReconcileI
         if (const auto it = input.forecasts.find(outcome.key); it != input.forecasts.end()) {
             const ForecastStatus& figures = it->second;
             if (figures.current) {
-                item["current"] = input.codec.format(*figures.current);
+                item["current"] = common::format_quantity(*figures.current);
             }
             if (figures.served) {
-                item["forecast"] = input.codec.format(*figures.served);
+                item["forecast"] = common::format_quantity(*figures.served);
             }
             if (!figures.model.empty()) {
                 item["model"] = figures.model;
@@ -300,7 +304,7 @@ ReconcileResult reconcile(const ReconcileInput& input)
         return invalid_result(*identity, parsed.error(), input);
     }
     const Ihpa& ihpa = *parsed;
-    const auto plan = plan_forecasts(ihpa, input.catalog);
+    const auto plan = plan_forecasts(ihpa, input.catalog, input.target_selector);
     const auto outcomes = evaluate_metrics(ihpa, plan, input);
 
     std::vector<json> entries;
@@ -325,7 +329,7 @@ ReconcileResult reconcile(const ReconcileInput& input)
     } else if (input.hpa->value("metadata", json::object()).contains("deletionTimestamp")) {
         ready = {"Ready", "False", "HpaBeingDeleted",
                  "the HPA " + hpa + " is being deleted; it is created again once it is gone"};
-    } else if (!hpa_matches(*input.hpa, desired, input.codec)) {
+    } else if (!hpa_matches(*input.hpa, desired)) {
         result.action = HpaAction::Update;
         result.hpa = hpa_update(*input.hpa, desired);
         result.events.push_back(

@@ -2,7 +2,6 @@
 
 #include "controller/forecast_plan.hpp"
 #include "controller/pod_requests.hpp"
-#include "controller/quantity_codec.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -35,9 +34,11 @@ struct ReconcileInput {
     /// The live pods of the scale target (by its selector); nullopt when the target was not
     /// found.
     std::optional<std::vector<ObservedPod>> pods;
+    /// The scale target's pod selector (its Scale's `status.selector`); nullopt when the
+    /// target was not found.
+    std::optional<std::string> target_selector;
     std::map<std::string, ForecastStatus> forecasts; ///< by metric key; absent: not yet known
     SourceCatalog catalog;
-    QuantityCodec codec;
     std::chrono::system_clock::time_point now;
 };
 

@@ -47,15 +47,22 @@ KubeClient::KubeClient(std::string server, std::unique_ptr<net::HttpClient> requ
 {
 }
 
-std::expected<Json, KubeError> KubeClient::call(const std::string& method, const std::string& path,
-                                                const net::QueryParameters& query, const std::string& body,
-                                                const std::string& content_type)
+std::expected<std::string, KubeError> KubeClient::call_text(const std::string& method, const std::string& path,
+                                                           const net::QueryParameters& query,
+                                                           const std::string& body, const std::string& content_type)
 {
     auto url = net::join_url(server_, path, query);
     if (!url) {
         return std::unexpected(transport_error(url.error()));
     }
-    net::HttpRequest request{method, *url, {{"Accept", kJson}}, body};
+    return send(method, path, *url, body, content_type);
+}
+
+std::expected<std::string, KubeError> KubeClient::send(const std::string& method, const std::string& path,
+                                                      const std::string& url, const std::string& body,
+                                                      const std::string& content_type)
+{
+    net::HttpRequest request{method, url, {{"Accept", kJson}}, body};
     if (!body.empty()) {
         request.headers.emplace_back("Content-Type", content_type);
     }
@@ -66,13 +73,36 @@ std::expected<Json, KubeError> KubeClient::call(const std::string& method, const
     if (response->status < 200 || response->status >= 300) {
         return std::unexpected(error_from_response(*response));
     }
-    return parse_body(response->body);
+    return std::move(response->body);
+}
+
+std::expected<Json, KubeError> KubeClient::call(const std::string& method, const std::string& path,
+                                                const net::QueryParameters& query, const std::string& body,
+                                                const std::string& content_type)
+{
+    auto text = call_text(method, path, query, body, content_type);
+    if (!text) {
+        return std::unexpected(std::move(text.error()));
+    }
+    return parse_body(*text);
 }
 
 std::expected<Json, KubeError> KubeClient::get(const ResourceType& type, const std::string& ns,
-                                               const std::string& name)
+                                               const std::string& name, const std::string& subresource)
 {
-    return call("GET", resource_path(type, ns, name), {}, "", kJson);
+    return call("GET", resource_path(type, ns, name, subresource), {}, "", kJson);
+}
+
+std::expected<std::string, KubeError> KubeClient::get_text(const std::string& path_and_query)
+{
+    const auto mark = path_and_query.find('?');
+    const std::string path = path_and_query.substr(0, mark);
+    auto url = net::join_url(server_, path, {});
+    if (!url) {
+        return std::unexpected(transport_error(url.error()));
+    }
+    // The query string comes encoded: it is appended as it is.
+    return send("GET", path, mark == std::string::npos ? *url : *url + path_and_query.substr(mark), "", kJson);
 }
 
 std::expected<Json, KubeError> KubeClient::list(const ResourceType& type, const std::string& ns,

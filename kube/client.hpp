@@ -84,9 +84,14 @@ public:
     KubeClient(std::string server, std::unique_ptr<net::HttpClient> requests,
                std::function<std::expected<std::unique_ptr<net::HttpClient>, std::string>()> make_watch_client);
 
-    /// GET one object.
+    /// GET one object, or its `subresource` (e.g. "scale").
     [[nodiscard]] std::expected<Json, KubeError> get(const ResourceType& type, const std::string& ns,
-                                                     const std::string& name);
+                                                     const std::string& name,
+                                                     const std::string& subresource = "");
+    /// GET any path of the API (a discovery document such as `/apis/apps/v1`, an aggregated
+    /// API such as `/apis/metrics.k8s.io/v1beta1/...`), which may carry its own query string;
+    /// the body of the 2xx answer as it came.
+    [[nodiscard]] std::expected<std::string, KubeError> get_text(const std::string& path_and_query);
     /// One page of a list (a `*List` object with items, metadata.resourceVersion/continue).
     [[nodiscard]] std::expected<Json, KubeError> list(const ResourceType& type, const std::string& ns,
                                                       const ListOptions& options = {});
@@ -120,6 +125,15 @@ public:
     void set_watch_idle_margin(std::chrono::milliseconds margin) { watch_idle_margin_ = margin; }
 
 private:
+    /// One request; the body of a 2xx answer, or the error.
+    std::expected<std::string, KubeError> call_text(const std::string& method, const std::string& path,
+                                                    const net::QueryParameters& query, const std::string& body,
+                                                    const std::string& content_type);
+    /// Sends one request to `url` (`path` names it in messages).
+    std::expected<std::string, KubeError> send(const std::string& method, const std::string& path,
+                                               const std::string& url, const std::string& body,
+                                               const std::string& content_type);
+    /// call_text, with the answer parsed as JSON.
     std::expected<Json, KubeError> call(const std::string& method, const std::string& path,
                                         const net::QueryParameters& query, const std::string& body,
                                         const std::string& content_type);

@@ -1,5 +1,6 @@
 #include "kube/event_recorder.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace ihpa::kube {
@@ -31,7 +32,10 @@ std::expected<Json, KubeError> EventRecorder::record(const ObjectReference& rega
         }
         seen_.erase(found); // the Event expired on the server: start a new one
     }
-    const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count();
+    // Names stay unique when several events share a clock reading (a coarse clock, one round).
+    const auto nanos = std::max<std::int64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(now.time_since_epoch()).count(), last_name_nanos_ + 1);
+    last_name_nanos_ = nanos;
     char suffix[32];
     std::snprintf(suffix, sizeof suffix, ".%llx", static_cast<unsigned long long>(nanos));
     const std::string name = regarding.name + suffix;

@@ -3,6 +3,7 @@
 #include "kube/client.hpp"
 #include "kube/micro_time.hpp"
 
+#include <cstdint>
 #include <map>
 #include <string>
 
@@ -26,7 +27,8 @@ struct EventInfo {
 };
 
 /// Writes events.k8s.io/v1 Events about objects, as client-go's new event recorder does: the
-/// first occurrence creates an Event named `<object>.<hex time>`; an identical event (same
+/// first occurrence creates an Event named `<object>.<hex time>` (the time in nanoseconds, one
+/// more than the previous name's when the clock has not moved); an identical event (same
 /// object, type, reason, action and note) within `series_window` of the previous one updates
 /// that Event's `series` (count, lastObservedTime) with a merge patch instead of creating a new
 /// one. Not thread-safe.
@@ -52,6 +54,7 @@ private:
     WallClock now_;
     std::chrono::seconds series_window_;
     std::map<std::string, Seen> seen_; ///< by the event's identity
+    std::int64_t last_name_nanos_ = 0; ///< the time in the last Event name made
 };
 
 } // namespace ihpa::kube

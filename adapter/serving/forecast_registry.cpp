@@ -170,6 +170,13 @@ std::vector<std::shared_ptr<ForecastState>> ForecastRegistry::forecasts() const
     return out;
 }
 
+std::shared_ptr<ForecastState> ForecastRegistry::find_forecast(const std::string& id) const
+{
+    const std::lock_guard lock(mutex_);
+    const auto it = forecasts_.find(id);
+    return it == forecasts_.end() ? nullptr : it->second.state;
+}
+
 std::vector<std::shared_ptr<Poller>> ForecastRegistry::pollers() const
 {
     const std::lock_guard lock(mutex_);

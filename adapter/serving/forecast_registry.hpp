@@ -68,6 +68,8 @@ public:
     [[nodiscard]] std::shared_ptr<const ServingTable> table() const { return table_.load(); }
     /// Every registered forecast, by id.
     [[nodiscard]] std::vector<std::shared_ptr<ForecastState>> forecasts() const;
+    /// The forecast `id` (see `forecast_id`), or null.
+    [[nodiscard]] std::shared_ptr<ForecastState> find_forecast(const std::string& id) const;
     /// Every poller.
     [[nodiscard]] std::vector<std::shared_ptr<Poller>> pollers() const;
 

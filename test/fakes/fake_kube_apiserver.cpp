@@ -233,6 +233,13 @@ void FakeKubeApiServer::handle(const ServerRequest& request, Responder& responde
     if (delay != nullptr) {
         delay->wait();
     }
+    if (request.method == "GET") {
+        const std::unique_lock lock(mutex_);
+        if (const auto document = options_.documents.find(request.path); document != options_.documents.end()) {
+            responder.respond(200, document->second.dump());
+            return;
+        }
+    }
     // /api/v1[/namespaces/ns]/plural[/name[/sub]] or /apis/group/version[/namespaces/ns]/...
     const std::vector<std::string> parts = split(request.path, '/');
     std::size_t at = 0;
@@ -266,8 +273,43 @@ void FakeKubeApiServer::handle(const ServerRequest& request, Responder& responde
         responder.respond(200, list(request, route).dump());
         return;
     }
+    if (request.method == "GET" && route.subresource == "scale" && options_.scale_plurals.contains(route.plural)) {
+        const std::lock_guard lock(mutex_);
+        const auto [code, answer] = scale(route);
+        responder.respond(code, answer.dump());
+        return;
+    }
     const auto [code, answer] = mutate(request, route);
     responder.respond(code, answer.dump());
+}
+
+std::pair<int, json> FakeKubeApiServer::scale(const Route& route) const
+{
+    const auto collection = store_.find(route.collection);
+    const auto object = collection == store_.end() ? nullptr : [&]() -> const json* {
+        const auto it = collection->second.find(route.ns + "/" + route.name);
+        return it == collection->second.end() ? nullptr : &it->second;
+    }();
+    if (object == nullptr) {
+        return {404, status(404, "NotFound", route.plural + " \"" + route.name + "\" not found")};
+    }
+    std::string selector;
+    const json spec = object->value("spec", json::object());
+    const json labels = spec.value("selector", json::object()).value("matchLabels", json::object());
+    for (const auto& [key, value] : labels.items()) {
+        selector += (selector.empty() ? "" : ",") + key + "=" + value.get<std::string>();
+    }
+    return {200, {{"apiVersion", "autoscaling/v1"},
+                  {"kind", "Scale"},
+                  {"metadata", {{"name", route.name}, {"namespace", route.ns}}},
+                  {"spec", {{"replicas", spec.value("replicas", 1)}}},
+                  {"status", {{"replicas", spec.value("replicas", 1)}, {"selector", selector}}}}};
+}
+
+void FakeKubeApiServer::set_document(const std::string& path, json document)
+{
+    const std::lock_guard lock(mutex_);
+    options_.documents[path] = std::move(document);
 }
 
 json FakeKubeApiServer::list(const ServerRequest& request, const Route& route) const

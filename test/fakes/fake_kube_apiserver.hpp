@@ -28,6 +28,12 @@ public:
     struct Options {
         std::size_t retained_events = 1000;        ///< watch history window
         std::set<std::string> status_plurals{};    ///< plurals with a status subresource
+        /// Plurals with a `scale` subresource (GET only): an autoscaling/v1 Scale of the
+        /// object's spec.replicas, and its spec.selector.matchLabels as status.selector.
+        std::set<std::string> scale_plurals{};
+        /// Documents served as they are on GET of exactly their path (discovery documents
+        /// such as /apis/apps/v1, aggregated APIs such as metrics.k8s.io).
+        std::map<std::string, nlohmann::json> documents{};
         /// Tests that step an informer: a watch sends what it has after its RV (and a bookmark
         /// when asked) and then ends, instead of waiting for more.
         bool end_watches_when_caught_up = false;
@@ -46,6 +52,8 @@ public:
     void fail_next(int count, int status, const std::string& reason);
     /// The next request waits until `gate` opens before it is answered.
     void delay_next(class Gate& gate);
+    /// Serves `document` on GET of `path` from now on (see Options::documents).
+    void set_document(const std::string& path, nlohmann::json document);
     /// Ends every open watch abruptly (the connection is closed mid-stream).
     void drop_watches();
     /// Forgets watch history up to now: watches from older RVs get 410.
@@ -81,6 +89,8 @@ private:
     void handle(const ServerRequest& request, Responder& responder);
     void serve_watch(const ServerRequest& request, const Route& route, Responder& responder);
     nlohmann::json list(const ServerRequest& request, const Route& route) const;
+    /// The Scale of an object of a scale plural, or a 404 Status.
+    std::pair<int, nlohmann::json> scale(const Route& route) const;
     void write_locked(const std::string& collection, const std::string& type, nlohmann::json object);
     std::pair<int, nlohmann::json> mutate(const ServerRequest& request, const Route& route);
 

@@ -18,6 +18,7 @@ struct PlanCase {
     std::string target_kind = "Deployment";
     std::optional<SeriesSource> series; ///< nullopt: `problem`
     std::string problem;
+    std::optional<std::string> selector = "app=web"; ///< the scale target's; nullopt: not found
 };
 
 json resource_metric(const std::string& type, const std::string& name, const std::string& container)
@@ -39,6 +40,8 @@ TEST(PlanForecasts, TakesTheExplicitSourceOrDerivesOne)
     const std::vector<AdapterSource> prom = {{"prom", "prometheus"}};
     const std::vector<AdapterSource> two = {{"prom-a", "prometheus"}, {"prom-b", "prometheus"},
                                             {"queues", "redis"}};
+    const std::vector<AdapterSource> with_api = {{"prom", "prometheus"},
+                                                 {"kubernetes-metrics", "kubernetesMetrics"}};
     const json http = external_metric("http_requests", "AverageValue", "1");
     const PlanCase cases[] = {
         {"explicit, the only source of its kind",
@@ -72,7 +75,23 @@ TEST(PlanForecasts, TakesTheExplicitSourceOrDerivesOne)
          ""},
         {"no Prometheus for resources", resource_metric("Resource", "cpu", ""), nullptr,
          {{"queues", "redis"}}, "", "Deployment", std::nullopt,
-         "resource metrics are read from Prometheus, but the adapter has no prometheus source"},
+         "resource metrics are read from prometheus, but the adapter has no prometheus source"},
+        {"cpu from the resource metrics API when the adapter reads it", resource_metric("Resource", "cpu", ""),
+         nullptr, with_api, "", "Deployment", SeriesSource{"kubernetes-metrics", "cpu in default where app=web"},
+         ""},
+        {"memory of one container from the resource metrics API",
+         resource_metric("ContainerResource", "memory", "app"), nullptr, with_api, "", "StatefulSet",
+         SeriesSource{"kubernetes-metrics", "memory in default where app=web container app"}, ""},
+        {"Prometheus named although the resource metrics API is there", resource_metric("Resource", "cpu", ""),
+         nullptr, with_api, "prom", "ReplicaSet",
+         SeriesSource{"prom", "sum(rate(container_cpu_usage_seconds_total{namespace=\"default\","
+                              "pod=~\"web-[a-z0-9]+\",container!=\"\",container!=\"POD\"}[2m]))"},
+         ""},
+        {"resource metrics API, the scale target not found", resource_metric("Resource", "cpu", ""), nullptr,
+         with_api, "", "Deployment", std::nullopt,
+         "resource metrics are read from the resource metrics API by the scale target's pod selector, "
+         "which is not known (the target was not found)",
+         std::nullopt},
         {"a resource other than cpu and memory", resource_metric("Resource", "ephemeral-storage", ""),
          nullptr, prom, "", "Deployment", std::nullopt,
          "no source is derived for resource ephemeral-storage (only cpu and memory); give "
@@ -97,7 +116,7 @@ TEST(PlanForecasts, TakesTheExplicitSourceOrDerivesOne)
         SourceCatalog catalog = prometheus_catalog();
         catalog.sources = c.sources;
         catalog.resource_metrics_source = c.resource_source;
-        const auto plan = plan_forecasts(*ihpa, catalog);
+        const auto plan = plan_forecasts(*ihpa, catalog, c.selector);
         ASSERT_EQ(plan.size(), 1U);
         if (c.series) {
             ASSERT_TRUE(plan[0].forecast) << plan[0].problem;

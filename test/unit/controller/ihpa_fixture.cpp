@@ -44,15 +44,6 @@ json external_metric(const std::string& name, const std::string& type, const jso
               {"target", target}}}};
 }
 
-QuantityCodec real_codec()
-{
-    return {[](double value) { return common::format_quantity(value); },
-            [](std::string_view text) -> std::optional<double> {
-                const auto parsed = common::parse_quantity(text);
-                return parsed ? std::optional<double>(*parsed) : std::nullopt;
-            }};
-}
-
 SourceCatalog prometheus_catalog()
 {
     SourceCatalog catalog;
@@ -124,7 +115,6 @@ ReconcileInput input_for(const json& ihpa)
     input.pods = std::vector<ObservedPod>{{"web-7d4b9c-abcde", true, {container}},
                                           {"web-7d4b9c-fghij", true, {container}}};
     input.catalog = prometheus_catalog();
-    input.codec = real_codec();
     input.now = std::chrono::system_clock::time_point(std::chrono::seconds(1796212800));
     return input;
 }

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "controller/quantity_codec.hpp"
 #include "controller/reconciler.hpp"
 
 #include <nlohmann/json.hpp>
@@ -21,9 +20,6 @@ namespace ihpa::controller::test {
 /// An External metric `name` (selector app=web) with a `type` target of `value`.
 [[nodiscard]] nlohmann::json external_metric(const std::string& name, const std::string& type,
                                              const nlohmann::json& value);
-
-/// The apiserver's Quantity functions, as the composition root injects them.
-[[nodiscard]] QuantityCodec real_codec();
 
 /// An adapter with one Prometheus source `prom` and a pass-through rule serving every
 /// External metric `<name>` as the query `<name>{<selector>}` of `prom`.
