@@ -1,20 +1,15 @@
-// The Kubernetes client against a real kube-apiserver: the control plane of ../shared/k8s (or
-// $IHPA_K8S_DIR) started once for this binary on free ports, or the cluster of
-// $IHPA_E2E_KUBECONFIG. Skipped with a message where neither is available.
+// The Kubernetes client against a real kube-apiserver: the control plane of
+// test/support/control_plane.hpp (started once for this binary, or the cluster of
+// $IHPA_E2E_KUBECONFIG). Skipped with its message where there is none.
 #include "kube/config.hpp"
 #include "kube/event_recorder.hpp"
 #include "kube/informer.hpp"
 #include "kube/leader_elector.hpp"
-#include "test/support/child_process.hpp"
+#include "test/support/control_plane_test.hpp"
 
 #include <gtest/gtest.h>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <cstdlib>
-#include <filesystem>
+#include <cctype>
 #include <memory>
 
 namespace ihpa::kube {
@@ -22,97 +17,15 @@ namespace {
 
 using namespace std::chrono_literals;
 
-/// A control plane shared by every test of this binary.
-class ControlPlane {
-public:
-    /// The kubeconfig of a running control plane, or why there is none (a skip message).
-    static ControlPlane& get()
-    {
-        static ControlPlane plane;
-        return plane;
-    }
-    [[nodiscard]] const std::string& kubeconfig() const { return kubeconfig_; }
-    [[nodiscard]] const std::string& unavailable() const { return unavailable_; }
-    [[nodiscard]] const std::string& failure() const { return failure_; }
-
-    ~ControlPlane()
-    {
-        if (started_) {
-            run(scripts_ + "/k8s-down.sh --purge");
-        }
-    }
-
-private:
-    ControlPlane()
-    {
-        if (const char* given = std::getenv("IHPA_E2E_KUBECONFIG")) {
-            kubeconfig_ = given;
-            return;
-        }
-        const char* dir = std::getenv("IHPA_K8S_DIR");
-        scripts_ = dir != nullptr ? dir : std::string(IHPA_SOURCE_DIR) + "/../shared/k8s";
-        if (!std::filesystem::exists(scripts_ + "/k8s-up.sh")) {
-            unavailable_ = "no control plane scripts in " + scripts_ +
-                           " (set IHPA_K8S_DIR, or IHPA_E2E_KUBECONFIG for a cluster)";
-            return;
-        }
-        for (const char* program : {"etcd", "kubectl", "openssl", "xz"}) {
-            if (!test::have_program(program)) {
-                unavailable_ = std::string(program) + " is not installed";
-                return;
-            }
-        }
-        env_ = "K8S_STATE=" + state_.path();
-        for (const char* port : {"K8S_API_PORT", "ETCD_CLIENT_PORT", "ETCD_PEER_PORT", "K8S_KCM_PORT"}) {
-            env_ += std::string(" ") + port + "=" + std::to_string(ephemeral_port());
-        }
-        const auto [status, output] = run(scripts_ + "/k8s-up.sh");
-        started_ = status == 0;
-        if (!started_) {
-            failure_ = "k8s-up.sh failed:\n" + output;
-        }
-        kubeconfig_ = state_.path() + "/admin.kubeconfig";
-    }
-
-    static int ephemeral_port()
-    {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-        sockaddr_in address{};
-        address.sin_family = AF_INET;
-        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-        socklen_t size = sizeof address;
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-        ::close(fd);
-        return ntohs(address.sin_port);
-    }
-
-    std::pair<int, std::string> run(const std::string& script)
-    {
-        test::ChildProcess child({"bash", "-c", env_ + " " + script});
-        const auto status = child.wait_exit(240s);
-        return {status.value_or(-1), child.output()};
-    }
-
-    test::TempDir state_;
-    std::string scripts_;
-    std::string env_;
-    std::string kubeconfig_;
-    std::string unavailable_;
-    std::string failure_;
-    bool started_ = false;
-};
-
-class RealApiServer : public ::testing::Test {
+class RealApiServer : public test::ControlPlaneTest {
 protected:
     void SetUp() override
     {
-        const ControlPlane& plane = ControlPlane::get();
-        if (!plane.unavailable().empty()) {
-            GTEST_SKIP() << plane.unavailable();
+        ControlPlaneTest::SetUp();
+        if (IsSkipped() || HasFatalFailure()) {
+            return;
         }
-        ASSERT_TRUE(plane.failure().empty()) << plane.failure();
-        auto config = load_kubeconfig({plane.kubeconfig()});
+        auto config = load_kubeconfig({plane().kubeconfig()});
         ASSERT_TRUE(config) << config.error();
         auto made = make_kube_client(*config);
         ASSERT_TRUE(made) << made.error();

@@ -1,11 +1,10 @@
 #include "test/support/redis_fixture.hpp"
 
+#include "test/support/free_port.hpp"
+
 #include <hiredis.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 namespace ihpa::test {
@@ -13,27 +12,6 @@ namespace {
 
 constexpr int kStartAttempts = 5;
 constexpr std::chrono::seconds kStartDeadline{15};
-
-/// A port nobody listens on right now: bound to 127.0.0.1:0 and released (another process may
-/// still take it before redis-server does; the caller retries).
-int free_port()
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        return 0;
-    }
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof address;
-    int port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0) {
-        port = ntohs(address.sin_port);
-    }
-    ::close(fd);
-    return port;
-}
 
 struct ContextDeleter {
     void operator()(redisContext* context) const { redisFree(context); }
@@ -82,7 +60,7 @@ RedisServer::RedisServer(RedisServerOptions options) : options_(std::move(option
     // A client writing to a server the test has killed must get EPIPE, not die of SIGPIPE.
     ::signal(SIGPIPE, SIG_IGN);
     for (int attempt = 0; attempt < kStartAttempts && !running(); ++attempt) {
-        port_ = free_port();
+        port_ = free_loopback_port();
         if (!start() && error_.find("Address already in use") == std::string::npos) {
             break;
         }
