@@ -150,8 +150,11 @@ TEST_F(ControllerServeTest, ForecastsCpuFromTheResourceMetricsApiAndCreatesTheHp
     // The HPA reads the forecast per pod against 60 % of the 500m request: 300m.
     json entry;
     ASSERT_TRUE(eventually([&] {
-        for (const json& metric : server->object(kHpas, "default", "ihpa-web").value("spec", json::object())
-                                      .value("metrics", json::array())) {
+        const json hpa = server->object(kHpas, "default", "ihpa-web");
+        if (!hpa.is_object()) {
+            return false;
+        }
+        for (const json& metric : hpa.value("spec", json::object()).value("metrics", json::array())) {
             if (metric["type"] == "External" && metric["external"]["metric"]["name"] == "ihpa-forecast") {
                 entry = metric;
             }
@@ -162,7 +165,8 @@ TEST_F(ControllerServeTest, ForecastsCpuFromTheResourceMetricsApiAndCreatesTheHp
     EXPECT_EQ(entry["external"]["metric"]["selector"]["matchLabels"]["ihpa.dev/metric"], "cpu");
 
     ASSERT_TRUE(eventually([&] {
-        const json status = server->object(kIhpas, "default", "web").value("status", json::object());
+        const json ihpa = server->object(kIhpas, "default", "web");
+        const json status = ihpa.is_object() ? ihpa.value("status", json::object()) : json::object();
         return !status.value("metrics", json::array()).empty() && status["metrics"][0].value("current", "") == "800m";
     })) << server->object(kIhpas, "default", "web").dump();
     const auto metrics = https_get(instance.port, "/metrics", {}, Certificates::get().client());
@@ -185,12 +189,13 @@ TEST_F(ControllerServeTest, HoldsTheLeaseWhileRunningAndGivesItUpOnSigterm)
     auto instance = serve({"--leader-elect-namespace", "kube-system"});
     ASSERT_GT(instance.port, 0) << instance.process->output();
     ASSERT_TRUE(eventually([&] {
-        return server->object(kLeases, "kube-system", "ihpa-controller").value("spec", json::object())
-                   .value("holderIdentity", "") == "test-a";
+        const json lease = server->object(kLeases, "kube-system", "ihpa-controller");
+        return lease.is_object() && lease.value("spec", json::object()).value("holderIdentity", "") == "test-a";
     })) << instance.process->output();
     instance.process->send_signal(SIGTERM);
     EXPECT_EQ(instance.process->wait_exit(20s), 0) << instance.process->output();
     const json lease = server->object(kLeases, "kube-system", "ihpa-controller");
+    ASSERT_TRUE(lease.is_object());
     EXPECT_EQ(lease["spec"].value("holderIdentity", "gone"), "") << lease.dump();
 }
 
