@@ -126,9 +126,14 @@ IhpaController::IhpaController(kube::KubeClient& client, kube::KubeClient* elect
     hpa_handlers.on_update = [this](const kube::Json&, const kube::Json& after) { queue_owner_of(after); };
     hpa_handlers.on_delete = [this](const kube::Json& object) { queue_owner_of(object); };
     const auto sleeper = kube::cancellable_sleeper(cancel_);
-    ihpas_ = std::make_unique<kube::Informer>(client_, kube::InformerOptions{.type = ihpa_resource()},
+    // Watches come back within seconds of the apiserver: two informers retrying every 5 s at
+    // most cost nothing, and a 30 s backoff left IHPAs unseen for up to half a minute.
+    const kube::BackoffPolicy watch_backoff{std::chrono::milliseconds(200), std::chrono::seconds(5), 2.0, 0.5};
+    ihpas_ = std::make_unique<kube::Informer>(client_,
+                                              kube::InformerOptions{.type = ihpa_resource(), .backoff = watch_backoff},
                                               std::move(ihpa_handlers), kube::system_random(), sleeper);
-    hpas_ = std::make_unique<kube::Informer>(client_, kube::InformerOptions{.type = hpa_resource()},
+    hpas_ = std::make_unique<kube::Informer>(client_,
+                                             kube::InformerOptions{.type = hpa_resource(), .backoff = watch_backoff},
                                              std::move(hpa_handlers), kube::system_random(), sleeper);
 }
 
