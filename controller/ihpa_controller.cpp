@@ -153,8 +153,10 @@ void IhpaController::queue_owner_of(const kube::Json& hpa)
     }
     // Not ours: an IHPA whose HPA name it takes learns of it (and refuses to adopt it).
     const std::string name = metadata.value("name", "");
-    if (name.starts_with("ihpa-") && ihpas_->find(metadata.value("namespace", ""), name.substr(5))) {
-        queue_.add(metadata.value("namespace", "") + "/" + name.substr(5));
+    const std::string prefix = hpa_name(""); // the HPA of IHPA x is hpa_name(x)
+    const std::string ihpa = name.substr(std::min(name.size(), prefix.size()));
+    if (name.starts_with(prefix) && ihpas_->find(metadata.value("namespace", ""), ihpa)) {
+        queue_.add(metadata.value("namespace", "") + "/" + ihpa);
     }
 }
 
