@@ -98,7 +98,7 @@ std::expected<void, std::string> Adapter::apply(const AdapterConfig& config,
             series_sources[source.name] = lister;
         }
         next.intervals[source.name] = source.interval;
-        next.sources.push_back({source.name, source.kind});
+        next.sources.push_back({source.name, source.kind, source.interval});
         pollers.push_back(std::make_shared<Poller>(source.name, std::move(*built), source.interval,
                                                    options_.seed + pollers.size()));
     }

@@ -40,6 +40,7 @@ struct AdapterOptions {
 struct SourceInfo {
     std::string name;
     std::string kind; ///< a `SourceKind::name`, or the kind of an implicit source
+    std::chrono::milliseconds interval{}; ///< how often it is polled
 };
 
 /// The adapter: history store, registry, sources with their pollers, fitter, snapshots, and the

@@ -47,6 +47,7 @@ void AdapterForecastBackend::apply(const std::string& ihpa_key, const std::vecto
     for (const std::string& id : diff.to_remove) {
         registry.unregister_forecast(id);
         problems_.erase(id);
+        waiting_since_.erase(id);
     }
     for (const DesiredForecast& forecast : diff.to_register) {
         const std::string id = forecast_id(forecast);
@@ -82,6 +83,10 @@ AdapterForecastBackend::status(const std::vector<DesiredForecast>& forecasts,
             continue;
         }
         const adapter::ForecastStatus figures = state->status();
+        if (awaiting_first_poll(id, forecast.series.source, figures, now)) {
+            out.erase(forecast.metric);
+            continue;
+        }
         const auto served = state->serve(now);
         each.state = served ? adapter::to_string(served->state) : "unavailable";
         if (served) {
@@ -101,6 +106,25 @@ AdapterForecastBackend::status(const std::vector<DesiredForecast>& forecasts,
         }
     }
     return out;
+}
+
+bool AdapterForecastBackend::awaiting_first_poll(const std::string& id, const std::string& source,
+                                                 const adapter::ForecastStatus& figures,
+                                                 std::chrono::system_clock::time_point now) const
+{
+    const std::lock_guard lock(mutex_);
+    if (figures.latest) {
+        waiting_since_.erase(id);
+        return false;
+    }
+    std::chrono::milliseconds interval{30000};
+    for (const adapter::SourceInfo& each : adapter_.sources()) {
+        if (each.name == source) {
+            interval = each.interval;
+        }
+    }
+    const auto since = waiting_since_.try_emplace(id, now).first->second;
+    return now - since < 2 * interval + std::chrono::seconds(10);
 }
 
 SourceCatalog AdapterForecastBackend::catalog() const

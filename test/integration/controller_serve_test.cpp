@@ -169,6 +169,13 @@ TEST_F(ControllerServeTest, ForecastsCpuFromTheResourceMetricsApiAndCreatesTheHp
         const json status = ihpa.is_object() ? ihpa.value("status", json::object()) : json::object();
         return !status.value("metrics", json::array()).empty() && status["metrics"][0].value("current", "") == "800m";
     })) << server->object(kIhpas, "default", "web").dump();
+    // The forecast was registered before its source's first poll: that wait is Pending, not a
+    // missing forecast, so no Warning event was recorded on the way to the HPA.
+    for (const ServerRequest& request : server->requests()) {
+        if (request.method == "POST" && request.path.find("/events") != std::string::npos) {
+            EXPECT_EQ(json::parse(request.body, nullptr, false).value("type", ""), "Normal") << request.body;
+        }
+    }
     const auto metrics = https_get(instance.port, "/metrics", {}, Certificates::get().client());
     ASSERT_TRUE(metrics);
     EXPECT_NE(metrics->body.find("ihpa_controller_leader 1\n"), std::string::npos);
