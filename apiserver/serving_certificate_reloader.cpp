@@ -4,7 +4,9 @@ namespace ihpa::apiserver {
 
 ServingCertificateReloader::ServingCertificateReloader(ServingCertificate& certificate,
                                                        std::chrono::milliseconds interval)
-    : thread_([this, &certificate, interval] { loop(certificate, interval); })
+    : thread_([this, &certificate, interval](const std::stop_token& stop) {
+          loop(stop, certificate, interval);
+      })
 {
 }
 
@@ -12,20 +14,18 @@ ServingCertificateReloader::~ServingCertificateReloader() { stop(); }
 
 void ServingCertificateReloader::stop()
 {
-    {
-        const std::lock_guard lock(mutex_);
-        stopping_ = true;
-    }
-    wake_.notify_all();
+    thread_.request_stop();
     if (thread_.joinable()) {
         thread_.join();
     }
 }
 
-void ServingCertificateReloader::loop(ServingCertificate& certificate, std::chrono::milliseconds interval)
+void ServingCertificateReloader::loop(const std::stop_token& stop, ServingCertificate& certificate,
+                                      std::chrono::milliseconds interval)
 {
     std::unique_lock lock(mutex_);
-    while (!wake_.wait_for(lock, interval, [this] { return stopping_; })) {
+    // Wakes after `interval`, or at once when a stop is requested.
+    while (!wake_.wait_for(lock, stop, interval, [&stop] { return stop.stop_requested(); })) {
         lock.unlock();
         certificate.check_once();
         lock.lock();

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
+#include <stop_token>
 #include <thread>
 
 namespace ihpa::apiserver {
@@ -24,12 +25,13 @@ public:
     void stop();
 
 private:
-    void loop(ServingCertificate& certificate, std::chrono::milliseconds interval);
+    void loop(const std::stop_token& stop, ServingCertificate& certificate,
+              std::chrono::milliseconds interval);
 
     std::mutex mutex_;
-    std::condition_variable wake_;
-    bool stopping_ = false;
-    std::thread thread_;
+    std::condition_variable_any wake_;
+    std::jthread thread_; ///< last: stopped and joined before the members it waits on go
+
 };
 
 } // namespace ihpa::apiserver
