@@ -2,6 +2,7 @@
 // session.cpp), and runs the I/O threads and the graceful shutdown. Includes Asio, not Beast.
 #include "apiserver/server.hpp"
 
+#include "apiserver/serving_certificate_reloader.hpp"
 #include "apiserver/session.hpp"
 #include "apiserver/tls_context.hpp"
 #include "common/log.hpp"
@@ -22,6 +23,9 @@ namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using error_code = boost::system::error_code;
+
+/// How often the serving certificate files are compared with the pair in use.
+constexpr std::chrono::seconds kServingCertificateCheckInterval{5};
 
 } // namespace
 
@@ -119,11 +123,13 @@ struct Server::Impl {
     /// Serialises shutdown steps (signal, shutdown(), drained) around the deadline timer.
     net::strand<net::io_context::executor_type> control{ioc.get_executor()};
     SessionShared shared;
+    std::unique_ptr<ServingCertificate> serving; ///< outlives ctx: its handshakes read it
     ssl::context ctx;
     tcp::acceptor acceptor;
     net::signal_set signals;
     net::steady_timer deadline;
     unsigned short bound_port = 0;
+    std::unique_ptr<ServingCertificateReloader> reloader; ///< set while serving from files
 };
 
 Server::Server(ServerOptions options, const Router& router, ServerMetrics& metrics)
@@ -135,10 +141,22 @@ Server::~Server() = default;
 
 std::expected<void, std::string> Server::start()
 {
-    if (auto ok = configure_tls_context(impl_->ctx, impl_->shared.options); !ok) {
+    auto serving = ServingCertificate::create(impl_->shared.options, impl_->shared.metrics);
+    if (!serving) {
+        return std::unexpected(serving.error());
+    }
+    impl_->serving = std::move(*serving);
+    if (auto ok = configure_tls_context(impl_->ctx, impl_->shared.options, *impl_->serving); !ok) {
         return ok;
     }
-    return impl_->listen();
+    if (auto ok = impl_->listen(); !ok) {
+        return ok;
+    }
+    if (impl_->serving->reloadable()) {
+        impl_->reloader = std::make_unique<ServingCertificateReloader>(
+            *impl_->serving, kServingCertificateCheckInterval);
+    }
+    return {};
 }
 
 unsigned short Server::port() const { return impl_->bound_port; }
@@ -165,6 +183,9 @@ void Server::run()
     impl.ioc.run();
     for (auto& worker : workers) {
         worker.join();
+    }
+    if (impl.reloader) {
+        impl.reloader->stop();
     }
     IHPA_LOG(info, "server") << "stopped";
 }

@@ -65,7 +65,22 @@ std::string ServerMetrics::render() const
         << "# HELP ihpa_apiserver_tls_handshake_errors_total TLS handshakes that failed.\n"
         << "# TYPE ihpa_apiserver_tls_handshake_errors_total counter\n"
         << "ihpa_apiserver_tls_handshake_errors_total "
-        << tls_handshake_errors_.load(std::memory_order_relaxed) << '\n';
+        << tls_handshake_errors_.load(std::memory_order_relaxed) << '\n'
+        << "# HELP ihpa_serving_certificate_expiry_timestamp_seconds NotAfter of the serving "
+           "certificate in use, in Unix seconds.\n"
+        << "# TYPE ihpa_serving_certificate_expiry_timestamp_seconds gauge\n"
+        << "ihpa_serving_certificate_expiry_timestamp_seconds "
+        << serving_certificate_not_after_.load(std::memory_order_relaxed) << '\n'
+        << "# HELP ihpa_serving_certificate_reloads_total Changed serving certificate files taken "
+           "into use.\n"
+        << "# TYPE ihpa_serving_certificate_reloads_total counter\n"
+        << "ihpa_serving_certificate_reloads_total "
+        << serving_certificate_reloads_.load(std::memory_order_relaxed) << '\n'
+        << "# HELP ihpa_serving_certificate_reload_failures_total Changed serving certificate "
+           "files rejected (unreadable, unparsable or key not matching); the old pair stays in use.\n"
+        << "# TYPE ihpa_serving_certificate_reload_failures_total counter\n"
+        << "ihpa_serving_certificate_reload_failures_total "
+        << serving_certificate_reload_failures_.load(std::memory_order_relaxed) << '\n';
     return out.str();
 }
 

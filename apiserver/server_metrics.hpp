@@ -12,7 +12,8 @@
 namespace ihpa::apiserver {
 
 /// The server's own Prometheus metrics: requests by route and code, a latency histogram per
-/// route, requests in flight, open/rejected connections and TLS handshake errors. Thread-safe;
+/// route, requests in flight, open/rejected connections, TLS handshake errors and the serving
+/// certificate's expiry and reloads. Thread-safe;
 /// `route` labels are the router's fixed route names, so cardinality is bounded.
 class ServerMetrics {
 public:
@@ -32,6 +33,22 @@ public:
     std::int64_t request_started() { return in_flight_.fetch_add(1, std::memory_order_relaxed) + 1; }
     /// Marks a request as finished.
     void request_finished() { in_flight_.fetch_sub(1, std::memory_order_relaxed); }
+    /// Records the NotAfter (Unix seconds) of the serving certificate loaded at start-up.
+    void serving_certificate_loaded(std::int64_t not_after)
+    {
+        serving_certificate_not_after_.store(not_after, std::memory_order_relaxed);
+    }
+    /// Records a new serving certificate taken into use by a reload, and its NotAfter.
+    void serving_certificate_reloaded(std::int64_t not_after)
+    {
+        serving_certificate_loaded(not_after);
+        serving_certificate_reloads_.fetch_add(1, std::memory_order_relaxed);
+    }
+    /// Counts changed serving certificate files that were rejected (the old pair stays in use).
+    void serving_certificate_reload_failed()
+    {
+        serving_certificate_reload_failures_.fetch_add(1, std::memory_order_relaxed);
+    }
     /// Open connections now.
     [[nodiscard]] std::int64_t connections() const
     {
@@ -55,6 +72,9 @@ private:
     std::atomic<std::int64_t> connections_{0};
     std::atomic<std::uint64_t> connections_rejected_{0};
     std::atomic<std::uint64_t> tls_handshake_errors_{0};
+    std::atomic<std::int64_t> serving_certificate_not_after_{0};
+    std::atomic<std::uint64_t> serving_certificate_reloads_{0};
+    std::atomic<std::uint64_t> serving_certificate_reload_failures_{0};
 };
 
 } // namespace ihpa::apiserver

@@ -1,9 +1,7 @@
 #include "apiserver/tls_context.hpp"
 
 #include "apiserver/tls_identity.hpp"
-#include "common/log.hpp"
 
-#include <boost/asio/buffer.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/verify_context.hpp>
 
@@ -22,39 +20,22 @@ constexpr const char* kCipherList =
 
 } // namespace
 
-std::expected<void, std::string> configure_tls_context(ssl::context& ctx, const ServerOptions& opt)
+std::expected<void, std::string> configure_tls_context(ssl::context& ctx, const ServerOptions& opt,
+                                                       const ServingCertificate& serving)
 {
-    auto identity = opt.tls_cert_file.empty()
-                        ? generate_self_signed_identity({"localhost", "127.0.0.1", "::1"})
-                        : load_pem_identity(opt.tls_cert_file, opt.tls_private_key_file);
-    if (!identity) {
-        return std::unexpected(identity.error());
-    }
-    if (opt.tls_cert_file.empty()) {
-        IHPA_LOG(warn, "server") << "no --tls-cert-file given: serving with a generated "
-                                 << identity->description;
-    } else {
-        IHPA_LOG(info, "server") << "serving certificate " << identity->description;
-    }
     ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
                     ssl::context::single_dh_use | ssl::context::no_compression);
     SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
     SSL_CTX_set_cipher_list(ctx.native_handle(), kCipherList);
-    boost::system::error_code ec;
-    ctx.use_certificate_chain(net::buffer(identity->certificate_chain), ec);
-    if (!ec) {
-        ctx.use_private_key(net::buffer(identity->private_key), ssl::context::pem, ec);
-    }
-    if (ec) {
-        return std::unexpected("cannot use the serving certificate: " + ec.message());
-    }
+    serving.install(ctx.native_handle());
     static constexpr unsigned char kSessionContext[] = "ihpa";
     SSL_CTX_set_session_id_context(ctx.native_handle(), kSessionContext, sizeof kSessionContext - 1);
     if (!opt.requestheader_client_ca_file.empty()) {
         if (auto ok = check_ca_file(opt.requestheader_client_ca_file); !ok) {
             return std::unexpected(ok.error());
         }
+        boost::system::error_code ec;
         ctx.load_verify_file(opt.requestheader_client_ca_file, ec);
         if (ec) {
             return std::unexpected("--requestheader-client-ca-file " +

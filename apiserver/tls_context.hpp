@@ -1,6 +1,7 @@
 #pragma once
 
 #include "apiserver/options.hpp"
+#include "apiserver/serving_certificate.hpp"
 
 #include <expected>
 #include <string>
@@ -12,11 +13,12 @@ class context; // declared only: Asio stays out of headers
 namespace ihpa::apiserver {
 
 /// Sets up `ctx` for serving external metrics: TLS 1.2+ with forward-secret AEAD ciphers, the
-/// serving certificate from `--tls-cert-file`/`--tls-private-key-file` (or a generated
-/// self-signed one, with a warning), and, with `--requestheader-client-ca-file`, a request for a
+/// serving certificate `serving` (read on each handshake, so reloads apply to new
+/// connections; it must outlive `ctx`), and, with `--requestheader-client-ca-file`, a request for a
 /// client certificate that never fails the handshake (the router answers 401 instead). The
 /// error names the flag or step that failed.
 [[nodiscard]] std::expected<void, std::string>
-configure_tls_context(boost::asio::ssl::context& ctx, const ServerOptions& options);
+configure_tls_context(boost::asio::ssl::context& ctx, const ServerOptions& options,
+                      const ServingCertificate& serving);
 
 } // namespace ihpa::apiserver

@@ -63,25 +63,17 @@ std::string describe(X509* cert)
     return out + ", valid until " + bio_to_string(bio.get());
 }
 
-/// A PEM file's text and its first certificate; errors name `flag` and the file.
-struct CertificateFile {
-    std::string text;
-    X509Ptr certificate;
-};
-
-std::expected<CertificateFile, std::string> read_certificate_file(const std::string& path,
-                                                                  const std::string& flag)
+/// The first certificate of PEM `text`; errors name `flag` and `path`.
+std::expected<X509Ptr, std::string> parse_first_certificate(const std::string& text,
+                                                            const std::string& path,
+                                                            const std::string& flag)
 {
-    auto text = common::read_file(path);
-    if (!text) {
-        return std::unexpected(flag + ": " + text.error());
-    }
-    auto bio = memory_bio(*text);
+    auto bio = memory_bio(text);
     X509Ptr cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
     if (!cert) {
         return std::unexpected(flag + " " + path + ": no PEM certificate: " + openssl_error());
     }
-    return CertificateFile{std::move(*text), std::move(cert)};
+    return cert;
 }
 
 } // namespace
@@ -89,29 +81,39 @@ std::expected<CertificateFile, std::string> read_certificate_file(const std::str
 std::expected<PemIdentity, std::string> load_pem_identity(const std::string& cert_file,
                                                           const std::string& key_file)
 {
-    auto cert_file_contents = read_certificate_file(cert_file, "--tls-cert-file");
-    if (!cert_file_contents) {
-        return std::unexpected(cert_file_contents.error());
+    auto cert_text = common::read_file(cert_file);
+    if (!cert_text) {
+        return std::unexpected("--tls-cert-file: " + cert_text.error());
     }
-    std::string& cert_text = cert_file_contents->text;
-    X509Ptr& cert = cert_file_contents->certificate;
     auto key_text = common::read_file(key_file);
     if (!key_text) {
         return std::unexpected("--tls-private-key-file: " + key_text.error());
     }
-    auto key_bio = memory_bio(*key_text);
+    return parse_pem_identity(std::move(*cert_text), std::move(*key_text), cert_file, key_file);
+}
+
+std::expected<PemIdentity, std::string> parse_pem_identity(std::string cert_text,
+                                                           std::string key_text,
+                                                           const std::string& cert_file,
+                                                           const std::string& key_file)
+{
+    auto cert = parse_first_certificate(cert_text, cert_file, "--tls-cert-file");
+    if (!cert) {
+        return std::unexpected(cert.error());
+    }
+    auto key_bio = memory_bio(key_text);
     KeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
     if (!key) {
         return std::unexpected("--tls-private-key-file " + key_file +
                                ": no PEM private key: " + openssl_error());
     }
-    if (X509_check_private_key(cert.get(), key.get()) != 1) {
+    if (X509_check_private_key(cert->get(), key.get()) != 1) {
         ERR_clear_error();
         return std::unexpected("--tls-private-key-file " + key_file +
                                " does not match the certificate in " + cert_file);
     }
-    return PemIdentity{std::move(cert_text), std::move(*key_text),
-                       cert_file + " (" + describe(cert.get()) + ")"};
+    return PemIdentity{std::move(cert_text), std::move(key_text),
+                       cert_file + " (" + describe(cert->get()) + ")"};
 }
 
 std::expected<PemIdentity, std::string>
@@ -174,8 +176,12 @@ generate_self_signed_identity(const std::vector<std::string>& hosts)
 
 std::expected<void, std::string> check_ca_file(const std::string& ca_file)
 {
-    auto ca = read_certificate_file(ca_file, "--requestheader-client-ca-file");
-    if (!ca) {
+    const std::string flag = "--requestheader-client-ca-file";
+    auto text = common::read_file(ca_file);
+    if (!text) {
+        return std::unexpected(flag + ": " + text.error());
+    }
+    if (auto ca = parse_first_certificate(*text, ca_file, flag); !ca) {
         return std::unexpected(ca.error());
     }
     return {};

@@ -22,6 +22,12 @@ struct PemIdentity {
 [[nodiscard]] std::expected<PemIdentity, std::string>
 load_pem_identity(const std::string& cert_file, const std::string& key_file);
 
+/// Checks `cert_text`/`key_text`, already read from `cert_file`/`key_file`, as `load_pem_identity`
+/// does (the file names are only for the description and the error).
+[[nodiscard]] std::expected<PemIdentity, std::string>
+parse_pem_identity(std::string cert_text, std::string key_text, const std::string& cert_file,
+                   const std::string& key_file);
+
 /// Generates a self-signed ECDSA P-256 certificate valid for one year for `hosts` (DNS names or
 /// IP addresses, all put in the subjectAltName; the first one is the CN).
 [[nodiscard]] std::expected<PemIdentity, std::string>
