@@ -3,7 +3,9 @@
 #include "apiserver/api_error.hpp"
 
 #include <expected>
+#include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -64,24 +66,43 @@ struct RequestAttributes {
     std::string resource;      ///< the metric name for metric reads
 };
 
-/// The authorization seam (SubjectAccessReview in a cluster). Called after authentication for
-/// every request but the health endpoints. Implementations must not do network I/O per call
-/// without caching; they are called concurrently.
+/// The outcome of authorizing one request: allowed, or the error (a 403 Status) to answer.
+struct Authorization {
+    bool allowed = false;
+    ApiError denial{}; ///< meaningful when `!allowed`
+};
+
+/// The authorization seam (SubjectAccessReview in a cluster), asynchronous so that a decision
+/// that needs the network never blocks an I/O thread. Consulted after authentication for every
+/// request but the health endpoints. Implementations are called concurrently.
 class Authorizer {
 public:
+    /// Called once with the decision, on any thread.
+    using Callback = std::function<void(const Authorization& authorization)>;
+
     virtual ~Authorizer() = default;
-    /// True when `identity` may perform `attributes`.
-    [[nodiscard]] virtual bool allowed(const Identity& identity,
-                                       const RequestAttributes& attributes) const = 0;
+    /// The decision when it is known without I/O (cache, always-allow rules); nullopt when
+    /// authorize_async() must be asked. Called on I/O threads: must be cheap.
+    [[nodiscard]] virtual std::optional<Authorization>
+    cached(const Identity& identity, const RequestAttributes& attributes) const = 0;
+    /// Decides and calls `done` once, on the calling thread or later on another one. Never
+    /// blocks on the network.
+    virtual void authorize_async(const Identity& identity, const RequestAttributes& attributes,
+                                 Callback done) const = 0;
 };
 
 /// Allows every authenticated request (Kubernetes' `AlwaysAllow` mode): authentication alone
-/// guards the server until SubjectAccessReview-based authorization is configured.
+/// guards the server when no cluster is there to review requests.
 class AlwaysAllowAuthorizer final : public Authorizer {
 public:
-    [[nodiscard]] bool allowed(const Identity&, const RequestAttributes&) const override
+    [[nodiscard]] std::optional<Authorization> cached(const Identity&,
+                                                      const RequestAttributes&) const override
     {
-        return true;
+        return Authorization{true, {}};
+    }
+    void authorize_async(const Identity&, const RequestAttributes&, Callback done) const override
+    {
+        done(Authorization{true, {}});
     }
 };
 

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <future>
 
 namespace ihpa::apiserver {
 namespace {
@@ -125,6 +126,18 @@ ApiResponse text_response(int status, std::string body, std::string_view route,
     return response;
 }
 
+/// True for paths under /apis/external.metrics.k8s.io/v1beta1.
+bool is_in_group_version(const std::vector<std::string>& seg)
+{
+    return seg.size() >= 3 && seg[0] == "apis" && seg[1] == kGroup && seg[2] == kVersion;
+}
+
+/// True for paths under /apis/external.metrics.k8s.io/v1beta1/namespaces/<ns>/.
+bool is_metric_path(const std::vector<std::string>& seg)
+{
+    return is_in_group_version(seg) && seg.size() >= 5 && seg[3] == "namespaces";
+}
+
 bool is_health_path(std::string_view path)
 {
     for (std::string_view prefix : {"/healthz", "/livez", "/readyz"}) {
@@ -154,7 +167,7 @@ ApiResponse Router::error_response(const ApiError& error, std::string_view route
     return response;
 }
 
-ApiResponse Router::handle(const ApiRequest& request) const
+std::optional<ApiResponse> Router::handle(const ApiRequest& request, Completion done) const
 {
     const std::string_view target = request.target;
     if (target.empty() || target.front() != '/') {
@@ -171,7 +184,14 @@ ApiResponse Router::handle(const ApiRequest& request) const
     if (is_health_path(path)) {
         return handle_health(path);
     }
-    return handle_api(request, path, query);
+    return handle_api(request, path, query, std::move(done));
+}
+
+ApiResponse Router::handle(const ApiRequest& request) const
+{
+    std::promise<ApiResponse> later;
+    auto answer = handle(request, [&later](ApiResponse response) { later.set_value(std::move(response)); });
+    return answer ? std::move(*answer) : later.get_future().get();
 }
 
 ApiResponse Router::handle_health(std::string_view path) const
@@ -188,8 +208,8 @@ ApiResponse Router::handle_health(std::string_view path) const
     return text_response(200, "ok", route);
 }
 
-ApiResponse Router::handle_api(const ApiRequest& request, std::string_view path,
-                               std::string_view query) const
+std::optional<ApiResponse> Router::handle_api(const ApiRequest& request, std::string_view path,
+                                              std::string_view query, Completion done) const
 {
     static const ClientCertificate kNoCertificate;
     auto identity = authenticate(config_.authentication,
@@ -206,9 +226,7 @@ ApiResponse Router::handle_api(const ApiRequest& request, std::string_view path,
         return response;
     }
     const std::vector<std::string>& seg = *segments;
-    const bool in_group_version =
-        seg.size() >= 3 && seg[0] == "apis" && seg[1] == kGroup && seg[2] == kVersion;
-    const bool metric_path = in_group_version && seg.size() >= 5 && seg[3] == "namespaces";
+    const bool metric_path = is_metric_path(seg);
 
     RequestAttributes attributes;
     attributes.path = std::string(path);
@@ -221,14 +239,31 @@ ApiResponse Router::handle_api(const ApiRequest& request, std::string_view path,
         attributes.ns = seg[4];
         attributes.resource = common::lowercase(seg[5]);
     }
+    if (auto decision = authorizer_.cached(*identity, attributes)) {
+        return respond(*decision, seg, path, query, request.accept, identity->user);
+    }
+    // A review is needed: the request's views stay valid (the caller's contract), the parsed
+    // segments move into the continuation.
+    authorizer_.authorize_async(
+        *identity, attributes,
+        [this, seg = std::move(*segments), path, query, accept = request.accept,
+         user = identity->user, done = std::move(done)](const Authorization& decision) {
+            done(respond(decision, seg, path, query, accept, user));
+        });
+    return std::nullopt;
+}
+
+ApiResponse Router::respond(const Authorization& decision, const std::vector<std::string>& seg,
+                            std::string_view path, std::string_view query,
+                            std::string_view accept, const std::string& user) const
+{
+    const bool in_group_version = is_in_group_version(seg);
+    const bool metric_path = is_metric_path(seg);
     ApiResponse response;
-    if (!authorizer_.allowed(*identity, attributes)) {
-        response = error_response(
-            forbidden(identity->user, attributes.verb,
-                      attributes.resource_request ? attributes.resource : attributes.path),
-            "forbidden");
-    } else if (!accepts_json(request.accept)) {
-        response = error_response(not_acceptable(request.accept), "other");
+    if (!decision.allowed) {
+        response = error_response(decision.denial, "forbidden");
+    } else if (!accepts_json(accept)) {
+        response = error_response(not_acceptable(accept), "other");
     } else if (seg.empty()) {
         response = json_response(render_root_paths(), "root");
     } else if (seg.size() == 1 && seg[0] == "apis") {
@@ -267,7 +302,7 @@ ApiResponse Router::handle_api(const ApiRequest& request, std::string_view path,
     } else {
         response = error_response(path_not_found(path), "other");
     }
-    response.user = identity->user;
+    response.user = user;
     return response;
 }
 

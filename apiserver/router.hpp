@@ -6,6 +6,7 @@
 #include "apiserver/server_metrics.hpp"
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,7 +14,7 @@
 namespace ihpa::apiserver {
 
 /// A parsed HTTP request, as much of it as routing needs. Views point into the transport's
-/// buffers and stay valid for the duration of `Router::handle`.
+/// buffers and stay valid until the response is given (see `Router::handle`).
 struct ApiRequest {
     std::string_view method;
     std::string_view target;                 ///< origin-form request target: path[?query]
@@ -61,15 +62,32 @@ public:
     Router(const ExternalMetricsProvider& provider, const Authorizer& authorizer,
            const ServerMetrics& metrics, RouterConfig config);
 
-    /// Answers one request. Never throws.
+    /// Called once with a response that was not known at once, on an authorizer's thread.
+    using Completion = std::function<void(ApiResponse response)>;
+
+    /// Answers one request without blocking: the response when it is known at once (health,
+    /// authentication failures, cached authorization decisions: the common path), else nullopt
+    /// and `done` is called later with it; `request`'s views must stay valid until then (the
+    /// router copies nothing else). Never throws.
+    [[nodiscard]] std::optional<ApiResponse> handle(const ApiRequest& request, Completion done) const;
+
+    /// Answers one request, blocking until an authorization review (if one is needed) is
+    /// answered: for callers off the I/O threads and tests.
     [[nodiscard]] ApiResponse handle(const ApiRequest& request) const;
 
     /// The response for an error found outside routing (limits, parse errors, overload).
     [[nodiscard]] static ApiResponse error_response(const ApiError& error, std::string_view route);
 
 private:
-    [[nodiscard]] ApiResponse handle_api(const ApiRequest& request, std::string_view path,
-                                         std::string_view query) const;
+    [[nodiscard]] std::optional<ApiResponse> handle_api(const ApiRequest& request,
+                                                        std::string_view path,
+                                                        std::string_view query,
+                                                        Completion done) const;
+    /// The response once authorization decided.
+    [[nodiscard]] ApiResponse respond(const Authorization& decision,
+                                      const std::vector<std::string>& seg, std::string_view path,
+                                      std::string_view query, std::string_view accept,
+                                      const std::string& user) const;
     [[nodiscard]] ApiResponse handle_metric(std::string_view ns, std::string_view metric,
                                             std::string_view query) const;
     [[nodiscard]] ApiResponse handle_health(std::string_view path) const;

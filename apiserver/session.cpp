@@ -163,13 +163,14 @@ private:
 
     void handle_request(http::request<http::string_body>&& request)
     {
-        const auto started = Clock::now();
+        started_ = Clock::now();
+        request_ = std::move(request); // kept alive until answered: the router's views point here
         ApiRequest api_request;
-        api_request.method = to_std(request.method_string());
-        api_request.target = to_std(request.target());
-        api_request.accept = to_std(request[http::field::accept]);
+        api_request.method = to_std(request_.method_string());
+        api_request.target = to_std(request_.target());
+        api_request.accept = to_std(request_[http::field::accept]);
         api_request.certificate = &certificate_;
-        for (const auto& field : request) {
+        for (const auto& field : request_) {
             const auto name = field.name_string();
             if (name.size() > 9 && beast::iequals(name.substr(0, 9), "x-remote-")) {
                 api_request.headers.emplace_back(to_std(name), to_std(field.value()));
@@ -177,14 +178,52 @@ private:
         }
         const bool overloaded =
             shared_.metrics.request_started() > shared_.options.max_requests_inflight;
-        ApiResponse answer = overloaded ? Router::error_response(too_many_requests(), "overload")
-                                        : shared_.router.handle(api_request);
-        const bool keep_alive = request.keep_alive() && !shared_.shutting_down;
-        prepare_response(answer, request.version(), keep_alive,
-                         request.method() == http::verb::head);
-        IHPA_VLOG(2, "access") << request.method_string() << ' ' << request.target() << ' '
-                               << answer.status << " user=" << answer.user << " remote=" << remote_;
-        write_response(answer.route, started, true);
+        if (overloaded) {
+            return answer(Router::error_response(too_many_requests(), "overload"));
+        }
+        awaiting_decision_ = true;
+        auto now = shared_.router.handle(api_request, [self = shared_from_this()](ApiResponse later) {
+            net::post(self->executor(), [self, later = std::move(later)]() mutable {
+                self->on_decided(std::move(later));
+            });
+        });
+        if (now) {
+            awaiting_decision_ = false;
+            return answer(std::move(*now));
+        }
+        // An authorization review is on its way; the request timeout bounds the wait. The
+        // pending completion holds this session, so a shutdown waits for it.
+        grace_timer_.expires_after(shared_.options.request_timeout);
+        grace_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+            if (!ec && self->awaiting_decision_) {
+                self->awaiting_decision_ = false;
+                self->answer(Router::error_response(
+                    ApiError{504, "Timeout", "the authorization decision did not arrive in time"},
+                    "timeout"));
+            }
+        });
+    }
+
+    /// A response computed off the strand (after an authorization review), now on it.
+    void on_decided(ApiResponse later)
+    {
+        if (!awaiting_decision_) {
+            return; // the request timed out and was answered already
+        }
+        awaiting_decision_ = false;
+        grace_timer_.cancel();
+        answer(std::move(later));
+    }
+
+    void answer(ApiResponse response)
+    {
+        const bool keep_alive = request_.keep_alive() && !shared_.shutting_down;
+        prepare_response(response, request_.version(), keep_alive,
+                         request_.method() == http::verb::head);
+        IHPA_VLOG(2, "access") << request_.method_string() << ' ' << request_.target() << ' '
+                               << response.status << " user=" << response.user
+                               << " remote=" << remote_;
+        write_response(response.route, started_, true);
     }
 
     void send_error(const ApiError& error)
@@ -263,7 +302,10 @@ private:
     net::steady_timer grace_timer_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
+    http::request<http::string_body> request_;
     http::response<http::string_body> response_;
+    Clock::time_point started_{};
+    bool awaiting_decision_ = false;
     ClientCertificate certificate_;
     std::string remote_ = "unknown";
     std::list<std::weak_ptr<Session>>::iterator registration_;

@@ -78,10 +78,40 @@ Decision SubjectAccessReviewAuthorizer::authorize(const User& user, const apiser
     return decided.get();
 }
 
-bool SubjectAccessReviewAuthorizer::allowed(const apiserver::Identity& identity,
-                                            const apiserver::RequestAttributes& attributes) const
+namespace {
+
+/// The server's view of `decision`: allowed, or the 403 Kubernetes answers.
+apiserver::Authorization to_authorization(const apiserver::Identity& identity,
+                                          const apiserver::RequestAttributes& attributes,
+                                          const Decision& decision)
 {
-    return authorize(User{identity, ""}, attributes).allowed;
+    if (decision.allowed) {
+        return {true, {}};
+    }
+    return {false, forbidden_error(identity, attributes, decision)};
+}
+
+} // namespace
+
+std::optional<apiserver::Authorization>
+SubjectAccessReviewAuthorizer::cached(const apiserver::Identity& identity,
+                                      const apiserver::RequestAttributes& attributes) const
+{
+    auto decision = cached(User{identity, ""}, attributes);
+    if (!decision) {
+        return std::nullopt;
+    }
+    return to_authorization(identity, attributes, *decision);
+}
+
+void SubjectAccessReviewAuthorizer::authorize_async(const apiserver::Identity& identity,
+                                                    const apiserver::RequestAttributes& attributes,
+                                                    apiserver::Authorizer::Callback done) const
+{
+    authorize_async(User{identity, ""}, attributes,
+                    [identity, attributes, done = std::move(done)](const Decision& decision) {
+                        done(to_authorization(identity, attributes, decision));
+                    });
 }
 
 std::size_t SubjectAccessReviewAuthorizer::reviews_sent() const

@@ -64,10 +64,14 @@ public:
     /// Decides, blocking the caller until the review (if one is needed) is answered.
     [[nodiscard]] Decision authorize(const User& user, const apiserver::RequestAttributes& attributes) const;
 
-    /// apiserver::Authorizer: authorize() for `identity` (no UID), true when allowed. Blocks;
-    /// for callers that may.
-    [[nodiscard]] bool allowed(const apiserver::Identity& identity,
-                               const apiserver::RequestAttributes& attributes) const override;
+    /// apiserver::Authorizer: cached() for `identity` (no UID); a deny is forbidden_error().
+    [[nodiscard]] std::optional<apiserver::Authorization>
+    cached(const apiserver::Identity& identity, const apiserver::RequestAttributes& attributes) const override;
+
+    /// apiserver::Authorizer: authorize_async() for `identity` (no UID); a deny is
+    /// forbidden_error().
+    void authorize_async(const apiserver::Identity& identity, const apiserver::RequestAttributes& attributes,
+                         apiserver::Authorizer::Callback done) const override;
 
     /// Reviews sent to the cluster so far.
     [[nodiscard]] std::size_t reviews_sent() const;

@@ -218,14 +218,31 @@ TEST_F(RouterTest, EmptyProviderAnswerIsNotFoundNeverAnEmptyList)
     EXPECT_EQ(response.status, 404);
 }
 
-/// Denies every metric read of "secret" and records what it was asked.
+/// Denies every metric read of "secret" and records what it was asked; answers from its
+/// "cache" except for metric "uncached", whose decision waits in `pending` until a test
+/// releases it.
 class RecordingAuthorizer final : public Authorizer {
 public:
     mutable std::vector<RequestAttributes> seen;
-    bool allowed(const Identity&, const RequestAttributes& attributes) const override
+    mutable std::vector<Callback> pending;
+    std::optional<Authorization> cached(const Identity&, const RequestAttributes& attributes) const override
     {
         seen.push_back(attributes);
-        return attributes.resource != "secret";
+        if (attributes.resource == "uncached") {
+            return std::nullopt;
+        }
+        return decide(attributes);
+    }
+    void authorize_async(const Identity&, const RequestAttributes&, Callback done) const override
+    {
+        pending.push_back(std::move(done));
+    }
+    static Authorization decide(const RequestAttributes& attributes)
+    {
+        if (attributes.resource == "secret") {
+            return {false, forbidden("someone", attributes.verb, attributes.resource)};
+        }
+        return {true, {}};
     }
 };
 
@@ -267,6 +284,36 @@ TEST(RouterAuthTest, AuthenticationAndAuthorizationGuardEverythingButHealth)
     EXPECT_EQ(router.handle(request).status, 401);
     request.target = "/livez";
     EXPECT_EQ(router.handle(request).status, 200);
+}
+
+TEST(RouterAuthTest, AnUncachedDecisionAnswersThroughTheCompletionOnceDecided)
+{
+    test::FakeProvider provider;
+    provider.metrics["uncached"] = {{"uncached", {}, {}, std::nullopt, 2.0}};
+    RecordingAuthorizer authorizer;
+    ServerMetrics metrics;
+    const Router router(provider, authorizer, metrics, RouterConfig{});
+    ApiRequest request;
+    request.method = "GET";
+    request.target = "/apis/external.metrics.k8s.io/v1beta1/namespaces/ns1/uncached";
+
+    std::vector<ApiResponse> later;
+    const auto now = router.handle(request, [&later](ApiResponse r) { later.push_back(std::move(r)); });
+    EXPECT_FALSE(now.has_value());
+    EXPECT_TRUE(later.empty());
+    ASSERT_EQ(authorizer.pending.size(), 1U);
+    authorizer.pending[0](Authorization{true, {}});
+    ASSERT_EQ(later.size(), 1U);
+    EXPECT_EQ(later[0].status, 200);
+    EXPECT_EQ(later[0].route, "metric");
+    EXPECT_EQ(json::parse(later[0].body)["items"][0]["value"], "2");
+
+    // A denial from the review is the authorizer's 403, passed through unchanged.
+    ASSERT_FALSE(router.handle(request, [&later](ApiResponse r) { later.push_back(std::move(r)); }));
+    authorizer.pending[1](Authorization{false, forbidden("anyone", "list", "uncached")});
+    ASSERT_EQ(later.size(), 2U);
+    EXPECT_EQ(later[1].status, 403);
+    EXPECT_NE(json::parse(later[1].body)["message"].get<std::string>().find("anyone"), std::string::npos);
 }
 
 } // namespace

@@ -58,7 +58,14 @@ TEST_F(AuthorizerTest, PostsTheReviewAndFollowsItsAnswer)
     const Decision alice = authorizer.authorize(kAlice, read_of("qps"));
     EXPECT_TRUE(alice.allowed);
     EXPECT_EQ(alice.reason, "RBAC: allowed");
-    EXPECT_FALSE(authorizer.allowed(kBob.identity, read_of("qps")));
+    EXPECT_FALSE(authorizer.authorize(kBob, read_of("qps")).allowed);
+    // The server's seam answers from the cache with the 403 Kubernetes sends.
+    const auto seam = authorizer.cached(kBob.identity, read_of("qps"));
+    ASSERT_TRUE(seam.has_value());
+    EXPECT_FALSE(seam->allowed);
+    EXPECT_EQ(seam->denial.code, 403);
+    EXPECT_NE(seam->denial.message.find("User \"bob\" cannot list resource \"qps\""), std::string::npos)
+        << seam->denial.message;
     const auto bodies = posted(cluster.server, kReviews);
     ASSERT_EQ(bodies.size(), 2U);
     EXPECT_EQ(bodies[0], subject_access_review(kAlice, read_of("qps")));
