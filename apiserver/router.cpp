@@ -212,26 +212,53 @@ std::optional<ApiResponse> Router::handle_api(const ApiRequest& request, std::st
                                               std::string_view query, Completion done) const
 {
     static const ClientCertificate kNoCertificate;
-    auto identity = authenticate(config_.authentication,
-                                 request.certificate ? *request.certificate : kNoCertificate,
-                                 request.headers);
-    if (!identity) {
-        return error_response(identity.error(), "unauthenticated");
+    static const AuthenticationSettings kAnonymous;
+    const std::shared_ptr<const AuthenticationSettings> settings =
+        config_.authentication ? config_.authentication->current() : nullptr;
+    AuthenticationStep step = authenticate_request(settings ? *settings : kAnonymous, config_.tokens != nullptr,
+                                                   request.certificate ? *request.certificate : kNoCertificate,
+                                                   request.headers);
+    if (const auto* error = std::get_if<ApiError>(&step)) {
+        return error_response(*error, "unauthenticated");
     }
     auto segments = split_path(path);
     if (!segments) {
-        auto response = error_response(bad_request("malformed percent-escape in the request path"),
-                                       "other");
-        response.user = identity->user;
-        return response;
+        return error_response(bad_request("malformed percent-escape in the request path"), "other");
     }
-    const std::vector<std::string>& seg = *segments;
-    const bool metric_path = is_metric_path(seg);
+    if (const auto* identity = std::get_if<Identity>(&step)) {
+        return authorize(*identity, std::move(*segments), path, query, request.accept, std::move(done));
+    }
+    const std::string_view token = std::get<BearerToken>(step).token;
+    if (auto known = config_.tokens->cached(token)) {
+        if (!*known) {
+            return error_response(known->error(), "unauthenticated");
+        }
+        return authorize(**known, std::move(*segments), path, query, request.accept, std::move(done));
+    }
+    // A review is needed: the request's views stay valid until `done` (the caller's contract).
+    config_.tokens->authenticate_async(
+        token, [this, seg = std::move(*segments), path, query, accept = request.accept,
+                done = std::move(done)](const TokenAuthenticator::Result& result) mutable {
+            if (!result) {
+                done(error_response(result.error(), "unauthenticated"));
+                return;
+            }
+            auto answer = authorize(*result, std::move(seg), path, query, accept, done);
+            if (answer) {
+                done(std::move(*answer));
+            }
+        });
+    return std::nullopt;
+}
 
+std::optional<ApiResponse> Router::authorize(const Identity& identity, std::vector<std::string> seg,
+                                             std::string_view path, std::string_view query,
+                                             std::string_view accept, Completion done) const
+{
     RequestAttributes attributes;
     attributes.path = std::string(path);
     attributes.verb = "get";
-    if (metric_path && seg.size() == 6) {
+    if (is_metric_path(seg) && seg.size() == 6) {
         attributes.resource_request = true;
         attributes.verb = "list";
         attributes.api_group = kGroup;
@@ -239,17 +266,14 @@ std::optional<ApiResponse> Router::handle_api(const ApiRequest& request, std::st
         attributes.ns = seg[4];
         attributes.resource = common::lowercase(seg[5]);
     }
-    if (auto decision = authorizer_.cached(*identity, attributes)) {
-        return respond(*decision, seg, path, query, request.accept, identity->user);
+    if (auto decision = authorizer_.cached(identity, attributes)) {
+        return respond(*decision, seg, path, query, accept, identity.user);
     }
-    // A review is needed: the request's views stay valid (the caller's contract), the parsed
-    // segments move into the continuation.
-    authorizer_.authorize_async(
-        *identity, attributes,
-        [this, seg = std::move(*segments), path, query, accept = request.accept,
-         user = identity->user, done = std::move(done)](const Authorization& decision) {
-            done(respond(decision, seg, path, query, accept, user));
-        });
+    authorizer_.authorize_async(identity, attributes,
+                                [this, seg = std::move(seg), path, query, accept, user = identity.user,
+                                 done = std::move(done)](const Authorization& decision) {
+                                    done(respond(decision, seg, path, query, accept, user));
+                                });
     return std::nullopt;
 }
 

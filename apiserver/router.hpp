@@ -20,7 +20,7 @@ struct ApiRequest {
     std::string_view target;                 ///< origin-form request target: path[?query]
     std::string_view accept;                 ///< the Accept header, empty when absent
     const ClientCertificate* certificate = nullptr; ///< null when the connection has none
-    std::vector<Header> headers;             ///< at least every X-Remote-* header
+    std::vector<Header> headers;             ///< the request's headers (authentication reads them)
 };
 
 /// What to answer. `content_type` is always set; `route` is a fixed, low-cardinality name of the
@@ -43,7 +43,11 @@ struct VersionInfo {
 
 /// Everything the router needs besides the provider.
 struct RouterConfig {
-    RequestHeaderConfig authentication;
+    /// The authentication settings in force (must outlive the router); null: every request is
+    /// anonymous.
+    const AuthenticationState* authentication = nullptr;
+    /// Reviews bearer tokens (must outlive the router); null: bearer tokens are not accepted.
+    const TokenAuthenticator* tokens = nullptr;
     VersionInfo version;
     /// Returns an empty string when ready, otherwise why not (shown by `/readyz`).
     std::function<std::string()> readiness;
@@ -75,6 +79,10 @@ public:
     /// answered: for callers off the I/O threads and tests.
     [[nodiscard]] ApiResponse handle(const ApiRequest& request) const;
 
+    /// The authentication settings the router uses (null: anonymous), for the TLS layer that
+    /// verifies client certificates against their CAs.
+    [[nodiscard]] const AuthenticationState* authentication() const { return config_.authentication; }
+
     /// The response for an error found outside routing (limits, parse errors, overload).
     [[nodiscard]] static ApiResponse error_response(const ApiError& error, std::string_view route);
 
@@ -83,6 +91,11 @@ private:
                                                         std::string_view path,
                                                         std::string_view query,
                                                         Completion done) const;
+    /// Authorizes the authenticated caller `identity` and answers: at once when the decision is
+    /// cached, else through `done`.
+    [[nodiscard]] std::optional<ApiResponse> authorize(const Identity& identity, std::vector<std::string> seg,
+                                                       std::string_view path, std::string_view query,
+                                                       std::string_view accept, Completion done) const;
     /// The response once authorization decided.
     [[nodiscard]] ApiResponse respond(const Authorization& decision,
                                       const std::vector<std::string>& seg, std::string_view path,

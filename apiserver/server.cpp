@@ -146,9 +146,7 @@ std::expected<void, std::string> Server::start()
         return std::unexpected(serving.error());
     }
     impl_->serving = std::move(*serving);
-    if (auto ok = configure_tls_context(impl_->ctx, impl_->shared.options, *impl_->serving); !ok) {
-        return ok;
-    }
+    configure_tls_context(impl_->ctx, *impl_->serving);
     if (auto ok = impl_->listen(); !ok) {
         return ok;
     }

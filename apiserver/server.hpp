@@ -12,7 +12,10 @@ namespace ihpa::apiserver {
 
 /// The HTTPS server: TLS 1.2+ only, HTTP/1.1 keep-alive, header/body limits, per-operation
 /// timeouts, connection and in-flight limits, and graceful shutdown. Requests are answered by the
-/// `Router` synchronously on the I/O threads (it does no I/O). Beast and Asio stay inside
+/// `Router` on the I/O threads, at once on the common path; a request whose token or
+/// authorization review is not cached is answered when the review completes (bounded by the
+/// request timeout: 504), without holding an I/O thread. Client certificates are verified once
+/// per connection against the router's authentication settings. Beast and Asio stay inside
 /// server.cpp (the listener) and session.cpp (one connection).
 class Server {
 public:

@@ -112,7 +112,11 @@ private:
             IHPA_VLOG(4, "server") << "TLS handshake with " << remote_ << " failed: " << ec.message();
             return finish();
         }
-        certificate_ = inspect_peer_certificate(stream_.native_handle());
+        static const AuthenticationSettings kAnonymous;
+        const AuthenticationState* authentication = shared_.router.authentication();
+        const auto settings = authentication ? authentication->current() : nullptr;
+        certificate_ =
+            inspect_peer_certificate(stream_.native_handle(), settings ? *settings : kAnonymous);
         do_read();
     }
 
@@ -171,10 +175,7 @@ private:
         api_request.accept = to_std(request_[http::field::accept]);
         api_request.certificate = &certificate_;
         for (const auto& field : request_) {
-            const auto name = field.name_string();
-            if (name.size() > 9 && beast::iequals(name.substr(0, 9), "x-remote-")) {
-                api_request.headers.emplace_back(to_std(name), to_std(field.value()));
-            }
+            api_request.headers.emplace_back(to_std(field.name_string()), to_std(field.value()));
         }
         const bool overloaded =
             shared_.metrics.request_started() > shared_.options.max_requests_inflight;

@@ -20,8 +20,7 @@ constexpr const char* kCipherList =
 
 } // namespace
 
-std::expected<void, std::string> configure_tls_context(ssl::context& ctx, const ServerOptions& opt,
-                                                       const ServingCertificate& serving)
+void configure_tls_context(ssl::context& ctx, const ServingCertificate& serving)
 {
     ctx.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
@@ -31,24 +30,12 @@ std::expected<void, std::string> configure_tls_context(ssl::context& ctx, const 
     serving.install(ctx.native_handle());
     static constexpr unsigned char kSessionContext[] = "ihpa";
     SSL_CTX_set_session_id_context(ctx.native_handle(), kSessionContext, sizeof kSessionContext - 1);
-    if (!opt.requestheader_client_ca_file.empty()) {
-        if (auto ok = check_ca_file(opt.requestheader_client_ca_file); !ok) {
-            return std::unexpected(ok.error());
-        }
-        boost::system::error_code ec;
-        ctx.load_verify_file(opt.requestheader_client_ca_file, ec);
-        if (ec) {
-            return std::unexpected("--requestheader-client-ca-file " +
-                                   opt.requestheader_client_ca_file + ": " + ec.message());
-        }
-        SSL_CTX_set_client_CA_list(ctx.native_handle(),
-                                   SSL_load_client_CA_file(opt.requestheader_client_ca_file.c_str()));
-        // Ask for a certificate but let the handshake finish whatever it is: the request is
-        // then answered with a 401 Status that says what was wrong (see inspect_peer_certificate).
-        ctx.set_verify_mode(ssl::verify_peer);
-        ctx.set_verify_callback([](bool, ssl::verify_context&) { return true; });
-    }
-    return {};
+    // Ask every client for a certificate but let the handshake finish whatever it sends: the
+    // session verifies it against the CAs in force (they change at run time) and the router
+    // answers a 401 Status saying what was wrong. No CA names are sent: a client whose CA is
+    // not among them would otherwise keep its certificate to itself.
+    ctx.set_verify_mode(ssl::verify_peer);
+    ctx.set_verify_callback([](bool, ssl::verify_context&) { return true; });
 }
 
 } // namespace ihpa::apiserver

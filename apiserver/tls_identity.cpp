@@ -1,5 +1,6 @@
 #include "apiserver/tls_identity.hpp"
 
+#include "apiserver/certificate_bundle.hpp"
 #include "common/file.hpp"
 
 #include <openssl/bio.h>
@@ -174,20 +175,29 @@ generate_self_signed_identity(const std::vector<std::string>& hosts)
                        "self-signed (" + describe(cert.get()) + ", SAN " + san + ")"};
 }
 
-std::expected<void, std::string> check_ca_file(const std::string& ca_file)
+namespace {
+
+/// The UTF-8 values of `nid` in the subject of `cert`, in order.
+std::vector<std::string> subject_entries(X509* cert, int nid)
 {
-    const std::string flag = "--requestheader-client-ca-file";
-    auto text = common::read_file(ca_file);
-    if (!text) {
-        return std::unexpected(flag + ": " + text.error());
+    std::vector<std::string> values;
+    X509_NAME* subject = X509_get_subject_name(cert);
+    for (int index = X509_NAME_get_index_by_NID(subject, nid, -1); index >= 0;
+         index = X509_NAME_get_index_by_NID(subject, nid, index)) {
+        ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
+        unsigned char* utf8 = nullptr;
+        const int len = ASN1_STRING_to_UTF8(&utf8, data);
+        if (len >= 0) {
+            values.emplace_back(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(len));
+            OPENSSL_free(utf8);
+        }
     }
-    if (auto ca = parse_first_certificate(*text, ca_file, flag); !ca) {
-        return std::unexpected(ca.error());
-    }
-    return {};
+    return values;
 }
 
-ClientCertificate inspect_peer_certificate(ssl_st* ssl)
+} // namespace
+
+ClientCertificate inspect_peer_certificate(ssl_st* ssl, const AuthenticationSettings& settings)
 {
     ClientCertificate info;
     X509* peer = SSL_get0_peer_certificate(ssl);
@@ -195,27 +205,26 @@ ClientCertificate inspect_peer_certificate(ssl_st* ssl)
         return info;
     }
     info.presented = true;
-    const long verify = SSL_get_verify_result(ssl);
-    // OpenSSL checks the purpose (TLS client) while verifying the chain; a chain that is
-    // trusted but whose leaf may not authenticate clients is reported as such, not as untrusted.
-    info.verified = verify == X509_V_OK || verify == X509_V_ERR_INVALID_PURPOSE;
-    if (!info.verified) {
-        info.verify_error = X509_verify_cert_error_string(verify);
+    const std::vector<std::string> names = subject_entries(peer, NID_commonName);
+    if (!names.empty()) {
+        info.common_name = names.front();
     }
-    const uint32_t xku = X509_get_extended_key_usage(peer);
-    info.client_auth_usage = verify != X509_V_ERR_INVALID_PURPOSE &&
-                             ((X509_get_extension_flags(peer) & EXFLAG_XKUSAGE) == 0 ||
-                              (xku & XKU_SSL_CLIENT) != 0);
-    X509_NAME* subject = X509_get_subject_name(peer);
-    const int index = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
-    if (index >= 0) {
-        ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, index));
-        unsigned char* utf8 = nullptr;
-        const int len = ASN1_STRING_to_UTF8(&utf8, data);
-        if (len >= 0) {
-            info.common_name.assign(reinterpret_cast<const char*>(utf8), static_cast<std::size_t>(len));
-            OPENSSL_free(utf8);
-        }
+    info.organizations = subject_entries(peer, NID_organizationName);
+    info.client_auth_usage = X509_check_purpose(peer, X509_PURPOSE_SSL_CLIENT, 0) == 1;
+    ERR_clear_error();
+    if (settings.request_header_ca) {
+        const ChainVerification chain = settings.request_header_ca->verify_peer(ssl);
+        info.verified = chain.trusted;
+        info.verify_error = chain.error;
+    } else {
+        info.verify_error = "no request-header CA is configured";
+    }
+    if (settings.client_ca) {
+        const ChainVerification chain = settings.client_ca->verify_peer(ssl);
+        info.client_ca_verified = chain.trusted;
+        info.client_ca_error = chain.error;
+    } else {
+        info.client_ca_error = "no client CA is configured";
     }
     return info;
 }

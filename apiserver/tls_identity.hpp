@@ -33,11 +33,9 @@ parse_pem_identity(std::string cert_text, std::string key_text, const std::strin
 [[nodiscard]] std::expected<PemIdentity, std::string>
 generate_self_signed_identity(const std::vector<std::string>& hosts);
 
-/// Checks that `ca_file` holds at least one parsable PEM certificate.
-[[nodiscard]] std::expected<void, std::string> check_ca_file(const std::string& ca_file);
-
 /// What the client proved on this TLS connection: whether it sent a certificate, whether it
-/// verified against the configured client CA, its CN and whether it may authenticate clients.
-[[nodiscard]] ClientCertificate inspect_peer_certificate(ssl_st* ssl);
+/// chains to the request-header CA and to the client CA of `settings` (a CA that is not
+/// configured verifies nothing), its CN and O values, and whether it may authenticate clients.
+[[nodiscard]] ClientCertificate inspect_peer_certificate(ssl_st* ssl, const AuthenticationSettings& settings);
 
 } // namespace ihpa::apiserver

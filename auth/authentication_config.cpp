@@ -1,5 +1,7 @@
 #include "auth/authentication_config.hpp"
 
+#include "apiserver/certificate_bundle.hpp"
+
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -113,6 +115,34 @@ Parsed parse_authentication_config(const json& config_map)
         return std::unexpected("requestheader-username-headers: required with requestheader-client-ca-file");
     }
     return config;
+}
+
+std::expected<apiserver::AuthenticationSettings, std::string>
+complete_from_cluster(const apiserver::AuthenticationSettings& from_flags, const DelegatedAuthenticationConfig& config)
+{
+    const std::string origin = std::string("ConfigMap ") + kAuthenticationConfigNamespace + "/" +
+                               kAuthenticationConfigName + " ";
+    apiserver::AuthenticationSettings settings = from_flags;
+    if (!from_flags.request_header.enabled && !config.requestheader_client_ca_pem.empty()) {
+        auto ca = apiserver::CertificateBundle::parse(config.requestheader_client_ca_pem,
+                                                      origin + "requestheader-client-ca-file");
+        if (!ca) {
+            return std::unexpected(ca.error());
+        }
+        settings.request_header_ca = std::move(*ca);
+        settings.request_header = apiserver::request_header_config(
+            config.requestheader_allowed_names, config.requestheader_username_headers,
+            config.requestheader_group_headers, config.requestheader_extra_headers_prefix);
+    }
+    if (!from_flags.client_certificates && !config.client_ca_pem.empty()) {
+        auto ca = apiserver::CertificateBundle::parse(config.client_ca_pem, origin + "client-ca-file");
+        if (!ca) {
+            return std::unexpected(ca.error());
+        }
+        settings.client_ca = std::move(*ca);
+        settings.client_certificates = true;
+    }
+    return settings;
 }
 
 } // namespace ihpa::auth

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "apiserver/authn.hpp"
+
 #include <nlohmann/json.hpp>
 
 #include <expected>
@@ -36,5 +38,14 @@ struct DelegatedAuthenticationConfig {
 /// not a JSON array of strings: ...`.
 [[nodiscard]] std::expected<DelegatedAuthenticationConfig, std::string>
 parse_authentication_config(const nlohmann::json& config_map);
+
+/// The authentication settings `from_flags` completed by the cluster's `config`, as
+/// k8s.io/apiserver's delegating authentication does: when the flags configure no request-header
+/// CA, the ConfigMap's request-header CA, allowed names and header names (defaults for absent
+/// header lists) are used; when they configure no client CA, the ConfigMap's client CA. Parts the
+/// flags configure are kept as they are. The error names the key whose CA does not load.
+[[nodiscard]] std::expected<apiserver::AuthenticationSettings, std::string>
+complete_from_cluster(const apiserver::AuthenticationSettings& from_flags,
+                      const DelegatedAuthenticationConfig& config);
 
 } // namespace ihpa::auth

@@ -90,7 +90,7 @@ TokenReviewAuthenticator::TokenReviewAuthenticator(kube::KubeClient& client, Tok
 {
 }
 
-std::optional<TokenResult> TokenReviewAuthenticator::cached(const std::string& token)
+std::optional<TokenResult> TokenReviewAuthenticator::cached_user(const std::string& token) const
 {
     if (token.empty()) {
         return TokenResult(std::unexpected("empty bearer token"));
@@ -98,9 +98,9 @@ std::optional<TokenResult> TokenReviewAuthenticator::cached(const std::string& t
     return cache_.get(token_key(token));
 }
 
-void TokenReviewAuthenticator::authenticate_async(const std::string& token, Callback done)
+void TokenReviewAuthenticator::authenticate_user_async(const std::string& token, Callback done) const
 {
-    if (auto hit = cached(token)) {
+    if (auto hit = cached_user(token)) {
         done(*hit);
         return;
     }
@@ -108,12 +108,41 @@ void TokenReviewAuthenticator::authenticate_async(const std::string& token, Call
     pool_.submit(key, [this, key, token] { return review(key, token); }, std::move(done));
 }
 
-TokenResult TokenReviewAuthenticator::authenticate(const std::string& token)
+TokenResult TokenReviewAuthenticator::authenticate(const std::string& token) const
 {
     std::promise<TokenResult> answer;
     std::future<TokenResult> decided = answer.get_future();
-    authenticate_async(token, [&answer](const TokenResult& result) { answer.set_value(result); });
+    authenticate_user_async(token, [&answer](const TokenResult& result) { answer.set_value(result); });
     return decided.get();
+}
+
+namespace {
+
+/// The seam's view of a TokenReview outcome: the identity, or a 401 naming the refusal.
+apiserver::TokenAuthenticator::Result to_seam(const TokenResult& result)
+{
+    if (!result) {
+        return std::unexpected(apiserver::unauthorized("Unauthorized: bearer token refused: " + result.error()));
+    }
+    return result->identity;
+}
+
+} // namespace
+
+std::optional<apiserver::TokenAuthenticator::Result> TokenReviewAuthenticator::cached(std::string_view token) const
+{
+    auto hit = cached_user(std::string(token));
+    if (!hit) {
+        return std::nullopt;
+    }
+    return to_seam(*hit);
+}
+
+void TokenReviewAuthenticator::authenticate_async(std::string_view token,
+                                                  apiserver::TokenAuthenticator::Callback done) const
+{
+    authenticate_user_async(std::string(token),
+                            [done = std::move(done)](const TokenResult& result) { done(to_seam(result)); });
 }
 
 std::size_t TokenReviewAuthenticator::reviews_sent() const
@@ -122,7 +151,7 @@ std::size_t TokenReviewAuthenticator::reviews_sent() const
     return reviews_sent_;
 }
 
-TokenResult TokenReviewAuthenticator::review(const std::string& key, const std::string& token)
+TokenResult TokenReviewAuthenticator::review(const std::string& key, const std::string& token) const
 {
     if (auto hit = cache_.get(key)) {
         return *hit;

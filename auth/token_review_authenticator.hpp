@@ -1,5 +1,6 @@
 #pragma once
 
+#include "apiserver/authn.hpp"
 #include "auth/clock.hpp"
 #include "auth/coalescing_pool.hpp"
 #include "auth/ttl_cache.hpp"
@@ -15,6 +16,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ihpa::auth {
@@ -50,7 +52,8 @@ struct TokenReviewOptions {
 /// ClusterRole `system:auth-delegator`). Answers are cached by the token's SHA-256 (tokens are
 /// not kept) for cache_ttl; a review that fails (transport or error answer) is a refusal
 /// saying so and is not cached. Concurrent reviews of one token share one call. Thread-safe.
-class TokenReviewAuthenticator {
+/// It is the server's TokenAuthenticator: a refusal is a 401 Status naming the reason.
+class TokenReviewAuthenticator final : public apiserver::TokenAuthenticator {
 public:
     /// Called once with the outcome.
     using Callback = std::function<void(const TokenResult& result)>;
@@ -60,27 +63,34 @@ public:
 
     /// The cached outcome for `token` without I/O; nullopt when a review is needed (an empty
     /// token is refused at once).
-    [[nodiscard]] std::optional<TokenResult> cached(const std::string& token);
+    [[nodiscard]] std::optional<TokenResult> cached_user(const std::string& token) const;
 
     /// Authenticates and calls `done` once: on the calling thread when cached() answers (or
     /// the queue is full: a refusal), else on a worker thread. Never blocks on the network.
-    void authenticate_async(const std::string& token, Callback done);
+    void authenticate_user_async(const std::string& token, Callback done) const;
 
     /// Authenticates, blocking the caller until the review (if needed) is answered.
-    [[nodiscard]] TokenResult authenticate(const std::string& token);
+    [[nodiscard]] TokenResult authenticate(const std::string& token) const;
+
+    /// apiserver::TokenAuthenticator: cached_user() for `token` (the identity without UID).
+    [[nodiscard]] std::optional<apiserver::TokenAuthenticator::Result> cached(std::string_view token) const override;
+    /// apiserver::TokenAuthenticator: authenticate_user_async() for `token`.
+    void authenticate_async(std::string_view token, apiserver::TokenAuthenticator::Callback done) const override;
 
     /// Reviews sent to the cluster so far.
     [[nodiscard]] std::size_t reviews_sent() const;
 
 private:
-    TokenResult review(const std::string& key, const std::string& token);
+    TokenResult review(const std::string& key, const std::string& token) const;
 
     kube::KubeClient& client_;
     TokenReviewOptions options_;
-    TtlCache<TokenResult> cache_;
+    // The seam is const (the server holds a `const TokenAuthenticator*`); cache and pool are
+    // its internal, thread-safe state.
+    mutable TtlCache<TokenResult> cache_;
     mutable std::mutex mutex_; ///< guards reviews_sent_
-    std::size_t reviews_sent_ = 0;
-    CoalescingPool<TokenResult> pool_; ///< last: its workers stop before the rest goes
+    mutable std::size_t reviews_sent_ = 0;
+    mutable CoalescingPool<TokenResult> pool_; ///< last: its workers stop before the rest goes
 };
 
 } // namespace ihpa::auth

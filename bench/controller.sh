@@ -126,7 +126,7 @@ done
 rss() { awk -v key="$1:" '$1 == key {print $2 / 1024}' "/proc/$ihpa_pid/status"; }
 metric() {
     curl -sk --cert "$K8S_STATE/pki/front-proxy-client.crt" --key "$K8S_STATE/pki/front-proxy-client.key" \
-        -H "X-Remote-User: bench" "https://127.0.0.1:$port/metrics" |
+        -H "X-Remote-User: bench" -H "X-Remote-Group: system:masters" "https://127.0.0.1:$port/metrics" |
         awk -v name="$1" 'index($0, name) == 1 {sum += $NF} END {print sum + 0}'
 }
 load() { "$driver" "$1" --kubeconfig "$KUBECONFIG" --namespace bench --ihpa "$tmp/ihpa.json" "${@:2}"; }

@@ -204,31 +204,7 @@ say "ihpa pid $ihpa_pid on :$ihpa_port, nginx pid $nginx_pid on :$nginx_port, $t
 say "response bytes (header+body): ihpa $ihpa_sizes, nginx $nginx_sizes"
 
 # --- 6. Measurements --------------------------------------------------------------------------------
-# wrk_run LABEL URL CONNECTIONS DURATION [EXTRA...] → prints "rps p50_ms p99_ms errors"
-to_ms() { # wrk latency such as 812.00us, 1.23ms, 2.01s → milliseconds
-    awk -v v="$1" 'BEGIN {
-        n = v + 0; u = v; sub(/^[0-9.]+/, "", u)
-        if (u == "us") n /= 1000; else if (u == "s") n *= 1000; else if (u == "m") n *= 60000
-        printf "%.3f", n }'
-}
-wrk_run() {
-    local label=$1 url=$2 conns=$3 dur=$4 out
-    shift 4
-    out=$tmp/wrk-$label.txt
-    "${load_cpu[@]}" wrk -t2 -c"$conns" -d"$dur" --latency "$@" "$url" >"$out" 2>&1 || {
-        cat "$out" >&2
-        die "wrk failed ($label)"
-    }
-    local rps p50 p99 errors
-    rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
-    p50=$(awk '$1 == "50%" {print $2}' "$out")
-    p99=$(awk '$1 == "99%" {print $2}' "$out")
-    # Socket errors (connect+read+write+timeout) and non-2xx responses.
-    errors=$(awk '/Socket errors:/ {gsub(/,/, ""); s += $4 + $6 + $8 + $10}
-                  /Non-2xx/ {s += $NF} END {print s + 0}' "$out")
-    [[ -n $rps && -n $p50 && -n $p99 ]] || { cat "$out" >&2; die "cannot parse wrk output ($label)"; }
-    echo "$rps $(to_ms "$p50") $(to_ms "$p99") $errors"
-}
+. "$root/bench/wrk_run.sh"
 
 scenarios=("keep-alive 16" "keep-alive 256" "new-tls 16" "new-tls 256")
 results=$tmp/results.tsv # run scenario connections server rps p50 p99 errors

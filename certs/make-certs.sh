@@ -9,11 +9,13 @@
 #   other-client.{crt,key}        CN=other-client, signed by front-proxy-ca (not an allowed name)
 #   server-only.{crt,key}         CN=front-proxy-client, signed by front-proxy-ca, serverAuth only
 #   rogue-ca.{crt,key}, rogue-client.{crt,key}   CN=front-proxy-client from an unrelated CA
+#   client-ca.{crt,key}           CA of direct clients (--client-ca-file)
+#   alice.{crt,key}               CN=alice, O=team-a, O=ops, clientAuth, signed by client-ca
 #
 # Usage: certs/make-certs.sh OUT_DIR [--service NAME] [--namespace NS] [--days N] [--test]
 set -euo pipefail
 
-usage() { sed -n '2,15p' "$0" >&2; exit 2; }
+usage() { sed -n '2,17p' "$0" >&2; exit 2; }
 [[ $# -ge 1 ]] || usage
 out=$1; shift
 service=ihpa; namespace=ihpa-system; days=365; test_certs=false
@@ -38,7 +40,7 @@ ca() {
         2>/dev/null
 }
 
-# leaf NAME CA CN EXTENDED_KEY_USAGE [SUBJECT_ALT_NAMES]
+# leaf NAME CA CN EXTENDED_KEY_USAGE [SUBJECT_ALT_NAMES]   (CN may be a whole subject: /O=.../CN=...)
 leaf() {
     local ext
     ext=$(mktemp)
@@ -48,7 +50,9 @@ leaf() {
         echo "extendedKeyUsage=$4"
         [[ -n "${5:-}" ]] && echo "subjectAltName=$5"
     } >"$ext"
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$3" \
+    local subject="/CN=$3"
+    [[ $3 == /* ]] && subject=$3
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "$subject" \
         -keyout "$1.key" -out "$1.csr" 2>/dev/null
     openssl x509 -req -in "$1.csr" -CA "$2.crt" -CAkey "$2.key" -CAcreateserial -days "$days" \
         -extfile "$ext" -out "$1.crt" 2>/dev/null
@@ -67,6 +71,8 @@ if $test_certs; then
     leaf server-only front-proxy-ca front-proxy-client serverAuth
     ca rogue-ca "rogue-ca"
     leaf rogue-client rogue-ca front-proxy-client clientAuth
+    ca client-ca "ihpa-test-client-ca"
+    leaf alice client-ca "/O=team-a/O=ops/CN=alice" clientAuth
 fi
 chmod 600 ./*.key
 echo "make-certs.sh: certificates written to $(pwd)"

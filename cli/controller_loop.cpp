@@ -122,6 +122,8 @@ std::expected<std::unique_ptr<ClusterRuntime>, std::string> ClusterRuntime::conn
     return std::unique_ptr<ClusterRuntime>(new ClusterRuntime(std::move(state)));
 }
 
+const kube::ClusterConfig& ClusterRuntime::cluster() const { return state_->cluster; }
+
 void ClusterRuntime::add_sources(adapter::AdapterOptions& options)
 {
     adapter::SourceConfig source;

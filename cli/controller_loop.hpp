@@ -1,6 +1,7 @@
 #pragma once
 
 #include "adapter/adapter.hpp"
+#include "kube/config.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -44,6 +45,8 @@ public:
     ClusterRuntime(const ClusterRuntime&) = delete;
     ClusterRuntime& operator=(const ClusterRuntime&) = delete;
 
+    /// The API server and credentials in use.
+    [[nodiscard]] const kube::ClusterConfig& cluster() const;
     /// Adds the resource metrics API (metrics.k8s.io) as the implicit source
     /// `kubernetes-metrics`, polled every `--resource-metrics-interval`.
     void add_sources(adapter::AdapterOptions& options);

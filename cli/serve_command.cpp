@@ -10,6 +10,7 @@
 #include "cli/command.hpp"
 #include "cli/controller_loop.hpp"
 #include "cli/embedded_files.hpp"
+#include "cli/serve_authentication.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -31,6 +32,7 @@ struct ServeFlags {
     unsigned fit_workers = 0;
     int verbosity = 0;
     ControllerFlags cluster;
+    AuthenticationFlags authentication;
 };
 
 /// The configuration text, a name for messages, and how to read the files it names.
@@ -126,22 +128,32 @@ int run_serve(const ServeFlags& flags)
         });
     }
 
+    auto authentication = ServeAuthentication::create(flags.authentication, flags.server,
+                                                      *cluster ? &(*cluster)->cluster() : nullptr);
+    if (!authentication) {
+        IHPA_LOG(error, "serve") << "unable to set up authentication: " << authentication.error();
+        return 1;
+    }
+    ServeAuthentication& auth = **authentication;
     apiserver::RouterConfig router_config;
-    router_config.authentication.enabled = !flags.server.requestheader_client_ca_file.empty();
-    router_config.authentication.allowed_names = flags.server.requestheader_allowed_names;
+    router_config.authentication = &auth.state();
+    router_config.tokens = auth.tokens();
     router_config.version = {"v" + std::string(kVersion), std::string(kGitCommit),
                              std::string(kBuildDate)};
-    if (!router_config.authentication.enabled) {
-        IHPA_LOG(warn, "serve") << "no --requestheader-client-ca-file: requests are NOT "
-                                   "authenticated and are served anonymously";
+    if (!*cluster && flags.server.requestheader_client_ca_file.empty() &&
+        flags.authentication.client_ca_file.empty()) {
+        IHPA_LOG(warn, "serve") << "no cluster credentials, --requestheader-client-ca-file or --client-ca-file: "
+                                   "requests are NOT authenticated and are served anonymously";
+    } else if (!*cluster) {
+        IHPA_LOG(warn, "serve") << "no cluster credentials: every authenticated caller may read every metric "
+                                   "(no SubjectAccessReview)";
     }
-    const apiserver::AlwaysAllowAuthorizer authorizer;
     apiserver::ServerMetrics metrics;
-    router_config.extra_metrics = [&adapter, &cluster] {
-        return adapter.render_metrics() + (*cluster ? (*cluster)->metrics() : std::string());
+    router_config.extra_metrics = [&adapter, &cluster, &auth] {
+        return adapter.render_metrics() + (*cluster ? (*cluster)->metrics() : std::string()) + auth.metrics();
     };
     router_config.readiness = [&adapter] { return adapter.readiness(); };
-    const apiserver::Router router(adapter.provider(), authorizer, metrics,
+    const apiserver::Router router(adapter.provider(), auth.authorizer(), metrics,
                                    std::move(router_config));
     apiserver::Server server(flags.server, router, metrics);
     if (auto started = server.start(); !started) {
@@ -151,7 +163,9 @@ int run_serve(const ServeFlags& flags)
     if (*cluster) {
         (*cluster)->start(adapter);
     }
+    auth.start();
     server.run();
+    auth.stop();
     if (*cluster) {
         (*cluster)->stop();
     }
@@ -208,6 +222,7 @@ void add_serve_command(CLI::App& app, CommandAction& action)
     cmd->add_option("-v,--v", flags->verbosity, "Log verbosity (2 = access log)")
         ->capture_default_str();
     add_controller_flags(*cmd, flags->cluster);
+    add_authentication_flags(*cmd, flags->authentication);
     cmd->callback([flags, &action] { action = [flags] { return run_serve(*flags); }; });
 }
 

@@ -2,11 +2,15 @@
 // dry run and applies; the service account's RBAC allows what the controller does and refuses
 // what it must not; and `ihpa serve` with that service account's token (not the admin's) does
 // its whole job: the HPA created, the IHPA status written, an event recorded, the Lease held in
-// ihpa-system. Skipped with its message where there is no control plane.
+// ihpa-system; and that ihpa authenticates and authorizes every caller through the cluster
+// (TokenReview, SubjectAccessReview, the extension-apiserver-authentication ConfigMap). Skipped
+// with its message where there is no control plane.
 #include "test/support/child_process.hpp"
 #include "test/support/control_plane_test.hpp"
+#include "test/support/https_client.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 namespace ihpa::test {
 namespace {
@@ -50,6 +54,29 @@ protected:
         const auto answer =
             plane().kubectl("create -f " + plane().file("review.json", body) + " -o jsonpath='{.status.allowed}'");
         return answer.output.empty() ? "false" : answer.output;
+    }
+
+    /// A token of service account `ns/name`, valid for an hour.
+    std::string token(const std::string& name, const std::string& ns)
+    {
+        const auto made = plane().kubectl("create token " + name + " -n " + ns + " --duration=1h");
+        EXPECT_EQ(made.status, 0) << made.output;
+        return made.output.substr(0, made.output.find('\n'));
+    }
+
+    /// A kubeconfig for the API server with the token of service account `ns/name`.
+    std::string service_account_kubeconfig(const std::string& name, const std::string& ns)
+    {
+        const auto server = plane().kubectl("config view --minify -o jsonpath='{.clusters[0].cluster.server}'");
+        const auto ca = plane().run("kubectl config view --raw --minify -o "
+                                    "jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d");
+        EXPECT_EQ(ca.status, 0) << ca.output;
+        const std::string ca_file = plane().file("cluster-ca.crt", ca.output);
+        return plane().file(name + ".kubeconfig",
+                            "apiVersion: v1\nkind: Config\ncurrent-context: sa\nclusters:\n- name: c\n  cluster:\n"
+                            "    server: " + server.output + "\n    certificate-authority: " + ca_file +
+                                "\nusers:\n- name: sa\n  user:\n    token: " + token(name, ns) +
+                                "\ncontexts:\n- name: sa\n  context: {cluster: c, user: sa}\n");
     }
 
     /// `kubectl auth can-i <what> --as <who>`: "yes" or "no".
@@ -97,20 +124,7 @@ TEST_F(ManifestsTest, TheServiceAccountMayDoWhatTheControllerDoesAndNothingMore)
 
 TEST_F(ManifestsTest, IhpaServeRunsOnTheServiceAccountsOwnRights)
 {
-    const auto token = plane().kubectl("create token ihpa -n ihpa-system --duration=1h");
-    ASSERT_EQ(token.status, 0) << token.output;
-    const auto server = plane().kubectl("config view --minify -o jsonpath='{.clusters[0].cluster.server}'");
-    const auto ca = plane().run("kubectl config view --raw --minify -o "
-                                "jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d");
-    ASSERT_EQ(ca.status, 0) << ca.output;
-    const std::string ca_file = plane().file("cluster-ca.crt", ca.output);
-    const std::string kubeconfig = plane().file(
-        "ihpa-sa.kubeconfig",
-        "apiVersion: v1\nkind: Config\ncurrent-context: sa\nclusters:\n- name: c\n  cluster:\n    server: " +
-            server.output + "\n    certificate-authority: " + ca_file +
-            "\nusers:\n- name: sa\n  user:\n    token: " + token.output.substr(0, token.output.find('\n')) +
-            "\ncontexts:\n- name: sa\n  context: {cluster: c, user: sa}\n");
-
+    const std::string kubeconfig = service_account_kubeconfig("ihpa", "ihpa-system");
     ASSERT_EQ(plane().kubectl("create namespace shop").status, 0);
     ASSERT_EQ(plane().kubectl("-n shop create deployment web --image=registry.invalid/web --replicas=1").status, 0);
     const std::string ihpa = plane().file("ihpa.yaml", R"(apiVersion: ihpa.dev/v1beta1
@@ -148,6 +162,116 @@ spec:
     const auto events = plane().kubectl("-n shop get events.events.k8s.io -o jsonpath='{.items[*].reason}'");
     EXPECT_NE(events.output.find("HpaCreated"), std::string::npos) << events.output;
     EXPECT_EQ(serve.output().find("403"), std::string::npos) << "a call was forbidden:\n" << serve.output();
+}
+
+TEST_F(ManifestsTest, EveryCallerIsAuthenticatedAndAuthorizedThroughTheCluster)
+{
+    require_local("the authentication test (the front-proxy client certificate, the APIService script)");
+    TempDir certs;
+    const auto made = plane().run(std::string(IHPA_SOURCE_DIR) + "/certs/make-certs.sh " + certs.path() +
+                                  " --service ihpa-local --namespace default");
+    ASSERT_EQ(made.status, 0) << made.output;
+    // No --requestheader-* flags: the front-proxy CA, allowed names and header names come from
+    // the cluster's ConfigMap, read with the service account's own rights.
+    auto serve = start_serve({"--kubeconfig", service_account_kubeconfig("ihpa", "ihpa-system"), "--controller=false",
+                              "--tls-cert-file", certs.path() + "/serving.crt", "--tls-private-key-file",
+                              certs.path() + "/serving.key", "--v", "2"});
+    ASSERT_NE(serve.port, 0) << serve.process->output();
+    EXPECT_NE(serve.process->output().find("authentication from ConfigMap kube-system/extension-apiserver-authentication"),
+              std::string::npos)
+        << serve.process->output();
+
+    const auto registered = plane().register_apiservice(serve.port, certs.path() + "/serving-ca.crt");
+    ASSERT_EQ(registered.status, 0) << registered.output << "\n--- ihpa:\n" << serve.process->output();
+    const auto resources = plane().kubectl("api-resources --api-group=external.metrics.k8s.io");
+    ASSERT_EQ(resources.status, 0) << resources.output;
+    EXPECT_NE(resources.output.find("externalmetrics"), std::string::npos) << resources.output;
+
+    const std::string path = "/apis/external.metrics.k8s.io/v1beta1/namespaces/default/demo_requests";
+    const auto admin = plane().kubectl("get --raw " + path);
+    ASSERT_EQ(admin.status, 0) << admin.output;
+    EXPECT_EQ(nlohmann::json::parse(admin.output)["items"][0]["metricName"], "demo_requests");
+
+    // alice and the service account default/reader may read demo_requests in default; mallory
+    // and default/nobody may not.
+    const std::string rbac = plane().file("reader.yaml", R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: demo-reader, namespace: default}
+rules:
+- apiGroups: [external.metrics.k8s.io]
+  resources: [demo_requests]
+  verbs: [get, list]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: demo-reader, namespace: default}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: demo-reader}
+subjects:
+- {kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}
+- {kind: ServiceAccount, name: reader, namespace: default}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: reader, namespace: default}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: nobody, namespace: default}
+)");
+    const auto applied = plane().kubectl("apply -f " + rbac);
+    ASSERT_EQ(applied.status, 0) << applied.output;
+
+    // Through the aggregator: the API server authorizes first, then ihpa asks again (an
+    // uncached SubjectAccessReview, answered off the I/O threads) and serves alice.
+    const auto alice = plane().kubectl("get --raw " + path + " --as alice");
+    EXPECT_EQ(alice.status, 0) << alice.output << "\n--- ihpa:\n" << serve.process->output();
+    EXPECT_TRUE(serve.process->wait_for_output(" 200 user=alice ")) << serve.process->output();
+    const auto mallory = plane().kubectl("get --raw " + path + " --as mallory");
+    EXPECT_NE(mallory.status, 0);
+    EXPECT_NE(mallory.output.find("forbidden"), std::string::npos) << mallory.output;
+
+    // Directly, as the front proxy would send it: ihpa's own review refuses mallory.
+    TlsClientOptions proxy;
+    proxy.ca_file = certs.path() + "/serving-ca.crt";
+    proxy.cert_file = plane().state_dir() + "/pki/front-proxy-client.crt";
+    proxy.key_file = plane().state_dir() + "/pki/front-proxy-client.key";
+    const auto spoofed = https_get(serve.port, path, {"X-Remote-User: mallory"}, proxy);
+    ASSERT_TRUE(spoofed);
+    EXPECT_EQ(spoofed->status, 403) << spoofed->body;
+    EXPECT_NE(spoofed->body.find("User \"mallory\" cannot list resource \"demo_requests\""), std::string::npos)
+        << spoofed->body;
+
+    // Directly with service account tokens: TokenReview, then SubjectAccessReview.
+    TlsClientOptions direct;
+    direct.ca_file = certs.path() + "/serving-ca.crt";
+    const auto reader = https_get(serve.port, path, {"Authorization: Bearer " + token("reader", "default")}, direct);
+    ASSERT_TRUE(reader);
+    EXPECT_EQ(reader->status, 200) << reader->body;
+    const auto nobody = https_get(serve.port, path, {"Authorization: Bearer " + token("nobody", "default")}, direct);
+    ASSERT_TRUE(nobody);
+    EXPECT_EQ(nobody->status, 403) << nobody->body;
+    EXPECT_NE(nobody->body.find("system:serviceaccount:default:nobody"), std::string::npos) << nobody->body;
+    const auto forged = https_get(serve.port, path, {"Authorization: Bearer not-a-token"}, direct);
+    ASSERT_TRUE(forged);
+    EXPECT_EQ(forged->status, 401) << forged->body;
+    const auto anonymous = https_get(serve.port, path, {}, direct);
+    ASSERT_TRUE(anonymous);
+    EXPECT_EQ(anonymous->status, 401) << anonymous->body;
+    const auto health = https_get(serve.port, "/livez", {}, direct);
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+
+    // The reviews were made by the cluster (cache misses counted), as the front proxy's
+    // system:masters caller may read /metrics without one.
+    const auto metrics =
+        https_get(serve.port, "/metrics", {"X-Remote-User: admin", "X-Remote-Group: system:masters"}, proxy);
+    ASSERT_TRUE(metrics);
+    ASSERT_EQ(metrics->status, 200) << metrics->body;
+    for (const char* family : {"ihpa_authorization_reviews_total ", "ihpa_authentication_token_reviews_total ",
+                               "ihpa_authentication_config_updates_total 1"}) {
+        EXPECT_NE(metrics->body.find(family), std::string::npos) << family;
+    }
+    EXPECT_EQ(metrics->body.find("ihpa_authorization_reviews_total 0\n"), std::string::npos) << metrics->body;
 }
 
 } // namespace

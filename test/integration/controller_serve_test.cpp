@@ -60,9 +60,26 @@ FakeKubeApiServer::Options cluster_options()
         {"kind", "PodMetricsList"},
         {"apiVersion", "metrics.k8s.io/v1beta1"},
         {"items", json::array({pod_metrics("web-1", "300m"), pod_metrics("web-2", "500m")})}};
+    // With cluster credentials every caller is reviewed by the cluster: the token "reader-token"
+    // is the user reader, who may read everything; other tokens are refused.
+    options.on_create["/apis/authentication.k8s.io/v1/tokenreviews"] = [](const json& review) {
+        json answer = review;
+        answer["status"] = review["spec"].value("token", "") == "reader-token"
+                               ? json{{"authenticated", true}, {"user", {{"username", "reader"}, {"groups", {"readers"}}}}}
+                               : json{{"authenticated", false}, {"error", "unknown token"}};
+        return answer;
+    };
+    options.on_create["/apis/authorization.k8s.io/v1/subjectaccessreviews"] = [](const json& review) {
+        json answer = review;
+        answer["status"] = {{"allowed", review["spec"].value("user", "") == "reader"}};
+        return answer;
+    };
     options.tls = {certs.file("serving.crt"), certs.file("serving.key"), ""};
     return options;
 }
+
+/// The headers of a caller the fake cluster authenticates and authorizes.
+const std::vector<std::string> kReader = {"Authorization: Bearer reader-token"};
 
 /// Polls `probe` until it holds, for at most `deadline`: the server under test changes on its
 /// own threads and clock; this only observes it.
@@ -141,7 +158,7 @@ TEST_F(ControllerServeTest, ForecastsCpuFromTheResourceMetricsApiAndCreatesTheHp
     // 300m + 500m: the workload total, served as the latest value while the history is short.
     std::string last;
     ASSERT_TRUE(eventually([&] {
-        const auto response = https_get(instance.port, kForecastPath, {}, Certificates::get().client());
+        const auto response = https_get(instance.port, kForecastPath, kReader, Certificates::get().client());
         last = response ? response->body : "no answer";
         return response && response->status == 200 &&
                json::parse(response->body)["items"][0]["value"] == "800m";
@@ -176,7 +193,7 @@ TEST_F(ControllerServeTest, ForecastsCpuFromTheResourceMetricsApiAndCreatesTheHp
             EXPECT_EQ(json::parse(request.body, nullptr, false).value("type", ""), "Normal") << request.body;
         }
     }
-    const auto metrics = https_get(instance.port, "/metrics", {}, Certificates::get().client());
+    const auto metrics = https_get(instance.port, "/metrics", kReader, Certificates::get().client());
     ASSERT_TRUE(metrics);
     EXPECT_NE(metrics->body.find("ihpa_controller_leader 1\n"), std::string::npos);
     EXPECT_NE(metrics->body.find("ihpa_controller_writes_total{kind=\"hpa_create\"} 1\n"), std::string::npos);
@@ -184,9 +201,27 @@ TEST_F(ControllerServeTest, ForecastsCpuFromTheResourceMetricsApiAndCreatesTheHp
     // The IHPA is deleted: its forecast is served no more.
     ASSERT_TRUE(server->erase(kIhpas, "default", "web"));
     ASSERT_TRUE(eventually([&] {
-        const auto response = https_get(instance.port, kForecastPath, {}, Certificates::get().client());
+        const auto response = https_get(instance.port, kForecastPath, kReader, Certificates::get().client());
         return response && response->status == 404;
     })) << instance.process->output();
+    // Without credentials, or with a token the cluster refuses: 401; the reviews went to the
+    // cluster (one TokenReview and one SubjectAccessReview at least; the rest were cached).
+    const auto anonymous = https_get(instance.port, kForecastPath, {}, Certificates::get().client());
+    ASSERT_TRUE(anonymous);
+    EXPECT_EQ(anonymous->status, 401) << anonymous->body;
+    const auto refused =
+        https_get(instance.port, kForecastPath, {"Authorization: Bearer stolen"}, Certificates::get().client());
+    ASSERT_TRUE(refused);
+    EXPECT_EQ(refused->status, 401) << refused->body;
+    EXPECT_NE(refused->body.find("unknown token"), std::string::npos) << refused->body;
+    std::size_t token_reviews = 0;
+    std::size_t access_reviews = 0;
+    for (const ServerRequest& request : server->requests()) {
+        token_reviews += request.method == "POST" && request.path.find("/tokenreviews") != std::string::npos;
+        access_reviews += request.method == "POST" && request.path.find("/subjectaccessreviews") != std::string::npos;
+    }
+    EXPECT_GE(token_reviews, 2U);
+    EXPECT_GE(access_reviews, 1U);
     instance.process->send_signal(SIGTERM);
     EXPECT_EQ(instance.process->wait_exit(20s), 0) << instance.process->output();
 }

@@ -186,6 +186,40 @@ TEST_F(ServeTest, ClientCertificatesAreAcceptedOrRejected)
     EXPECT_EQ(health->status, 200);
 }
 
+TEST_F(ServeTest, ClientCaCertificatesAuthenticateDirectClientsAsTheirOwnUser)
+{
+    const auto& certs = Certificates::get();
+    std::vector<std::string> flags = authenticated_serve_flags();
+    flags.insert(flags.end(), {"--client-ca-file", certs.file("client-ca.crt"), "-v", "2"});
+    auto serve = start(flags);
+    ASSERT_NE(serve.port, 0);
+
+    // The aggregator's certificate still authenticates the X-Remote-* identity.
+    const auto proxied = https_get(serve.port, kDemoPath, hpa_controller_headers(), certs.client("front-proxy-client"));
+    ASSERT_TRUE(proxied);
+    EXPECT_EQ(proxied->status, 200) << proxied->body;
+
+    // A certificate of the client CA is the user of its CN; X-Remote-* headers it sends are
+    // not believed (only the front proxy may assert another identity).
+    const auto direct = https_get(serve.port, kDemoPath, {"X-Remote-User: system:admin"}, certs.client("alice"));
+    ASSERT_TRUE(direct);
+    EXPECT_EQ(direct->status, 200) << direct->body;
+    EXPECT_TRUE(serve.process->wait_for_output(std::string("GET ") + kDemoPath + " 200 user=alice "))
+        << serve.process->output();
+    EXPECT_EQ(serve.process->output().find("user=system:admin"), std::string::npos) << serve.process->output();
+
+    const auto rogue = https_get(serve.port, kDemoPath, {}, certs.client("rogue-client"));
+    ASSERT_TRUE(rogue);
+    EXPECT_EQ(rogue->status, 401);
+    const std::string message = json::parse(rogue->body)["message"];
+    EXPECT_NE(message.find("not signed by the request-header CA"), std::string::npos) << message;
+    EXPECT_NE(message.find("not signed by the client CA"), std::string::npos) << message;
+
+    const auto none = https_get(serve.port, kDemoPath, {"Authorization: Bearer abc"}, certs.client());
+    ASSERT_TRUE(none);
+    EXPECT_EQ(none->status, 401) << "bearer tokens are only reviewed with cluster credentials";
+}
+
 TEST_F(ServeTest, OldTlsVersionsAreRefused)
 {
     auto serve = start(anonymous_serve_flags());

@@ -85,5 +85,88 @@ TEST(AuthnTest, EmptyAllowedNamesAcceptsAnyNameFromTheCa)
     EXPECT_EQ(identity->user, "u");
 }
 
+TEST(AuthnTest, ConfiguredHeaderNamesReplaceTheDefaults)
+{
+    RequestHeaderConfig config = enabled();
+    config.username_headers = {"X-Proxy-User", "X-Remote-User"};
+    config.group_headers = {"X-Proxy-Group"};
+    config.extra_headers_prefix = {"X-Proxy-Extra-"};
+    const auto identity = authenticate(config, kProxyCert,
+                                       {{"X-Remote-User", "second"},
+                                        {"x-proxy-user", ""},
+                                        {"X-Proxy-User", "first"},
+                                        {"X-Remote-Group", "ignored"},
+                                        {"X-Proxy-Group", "g1"},
+                                        {"X-Proxy-Extra-Scope", "s"}});
+    ASSERT_TRUE(identity) << identity.error().message;
+    // The first configured header with a value wins, whatever the order on the wire.
+    EXPECT_EQ(identity->user, "first");
+    EXPECT_EQ(identity->groups, (std::vector<std::string>{"g1", "system:authenticated"}));
+    EXPECT_EQ(identity->extra.at("scope"), std::vector<std::string>{"s"});
+    EXPECT_EQ(identity->extra.count("x-remote-group"), 0U);
+}
+
+AuthenticationSettings all_on()
+{
+    AuthenticationSettings settings;
+    settings.request_header = enabled();
+    settings.client_certificates = true;
+    return settings;
+}
+
+const ClientCertificate kAlice{true, false, true, "alice", "unable to get local issuer certificate", true, "",
+                               {"team-a", "ops"}};
+
+TEST(AuthnUnionTest, NothingConfiguredMeansAnonymousWhateverIsSent)
+{
+    const auto step = authenticate_request({}, false, kAlice, {{"Authorization", "Bearer t"}, {"X-Remote-User", "m"}});
+    ASSERT_TRUE(std::holds_alternative<Identity>(step));
+    EXPECT_EQ(std::get<Identity>(step).user, "system:anonymous");
+}
+
+TEST(AuthnUnionTest, RequestHeadersThenClientCertificatesThenBearerTokens)
+{
+    const auto proxied = authenticate_request(all_on(), true, kProxyCert,
+                                              {{"X-Remote-User", "bob"}, {"Authorization", "Bearer t"}});
+    ASSERT_TRUE(std::holds_alternative<Identity>(proxied));
+    EXPECT_EQ(std::get<Identity>(proxied).user, "bob");
+
+    // A client-CA certificate is its own user: X-Remote-* headers without the front proxy's
+    // certificate are ignored, not trusted.
+    const auto direct = authenticate_request(all_on(), true, kAlice, {{"X-Remote-User", "system:admin"}});
+    ASSERT_TRUE(std::holds_alternative<Identity>(direct));
+    EXPECT_EQ(std::get<Identity>(direct).user, "alice");
+    EXPECT_EQ(std::get<Identity>(direct).groups, (std::vector<std::string>{"team-a", "ops", "system:authenticated"}));
+
+    const auto token = authenticate_request(all_on(), true, {}, {{"authorization", "bearer  abc.def "}});
+    ASSERT_TRUE(std::holds_alternative<BearerToken>(token));
+    EXPECT_EQ(std::get<BearerToken>(token).token, "abc.def");
+}
+
+TEST(AuthnUnionTest, NoAuthenticatorSucceedingIs401WithEveryReason)
+{
+    ClientCertificate rogue{true, false, true, "front-proxy-client", "unable to get local issuer certificate", false,
+                            "unable to get local issuer certificate", {}};
+    const auto step = authenticate_request(all_on(), true, rogue, {{"Authorization", "Basic dTpw"}});
+    ASSERT_TRUE(std::holds_alternative<ApiError>(step));
+    const ApiError& error = std::get<ApiError>(step);
+    EXPECT_EQ(error.code, 401);
+    for (const char* reason : {"not signed by the request-header CA", "not signed by the client CA", "no bearer token"}) {
+        EXPECT_NE(error.message.find(reason), std::string::npos) << error.message;
+    }
+
+    AuthenticationSettings client_only;
+    client_only.client_certificates = true;
+    const auto none = authenticate_request(client_only, false, {}, {});
+    ASSERT_TRUE(std::holds_alternative<ApiError>(none));
+    EXPECT_NE(std::get<ApiError>(none).message.find("no client certificate presented"), std::string::npos);
+
+    ClientCertificate server_only = kAlice;
+    server_only.client_auth_usage = false;
+    const auto usage = authenticate_request(client_only, false, server_only, {});
+    ASSERT_TRUE(std::holds_alternative<ApiError>(usage));
+    EXPECT_NE(std::get<ApiError>(usage).message.find("not valid for client authentication"), std::string::npos);
+}
+
 } // namespace
 } // namespace ihpa::apiserver

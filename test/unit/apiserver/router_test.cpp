@@ -252,9 +252,12 @@ TEST(RouterAuthTest, AuthenticationAndAuthorizationGuardEverythingButHealth)
     provider.metrics["secret"] = {{"secret", {}, {}, std::nullopt, 1.0}};
     RecordingAuthorizer authorizer;
     ServerMetrics metrics;
+    AuthenticationSettings settings;
+    settings.request_header.enabled = true;
+    settings.request_header.allowed_names = {"front-proxy-client"};
+    const AuthenticationState authentication(settings);
     RouterConfig config;
-    config.authentication.enabled = true;
-    config.authentication.allowed_names = {"front-proxy-client"};
+    config.authentication = &authentication;
     const Router router(provider, authorizer, metrics, config);
 
     ClientCertificate good{true, true, true, "front-proxy-client", ""};
@@ -314,6 +317,81 @@ TEST(RouterAuthTest, AnUncachedDecisionAnswersThroughTheCompletionOnceDecided)
     ASSERT_EQ(later.size(), 2U);
     EXPECT_EQ(later[1].status, 403);
     EXPECT_NE(json::parse(later[1].body)["message"].get<std::string>().find("anyone"), std::string::npos);
+}
+
+/// Knows the token "good" at once, reviews "slow" later (the test answers), refuses the rest.
+class FakeTokens final : public TokenAuthenticator {
+public:
+    mutable std::vector<std::pair<std::string, Callback>> pending;
+    std::optional<Result> cached(std::string_view token) const override
+    {
+        if (token == "good") {
+            return Identity{"good-user", {"system:authenticated"}, {}};
+        }
+        if (token == "slow") {
+            return std::nullopt;
+        }
+        return std::unexpected(unauthorized("Unauthorized: bearer token refused: unknown"));
+    }
+    void authenticate_async(std::string_view token, Callback done) const override
+    {
+        pending.emplace_back(std::string(token), std::move(done));
+    }
+};
+
+TEST(RouterAuthTest, BearerTokensAreReviewedBeforeAuthorization)
+{
+    test::FakeProvider provider;
+    provider.metrics["m"] = {{"m", {}, {}, std::nullopt, 3.0}};
+    provider.metrics["uncached"] = {{"uncached", {}, {}, std::nullopt, 4.0}};
+    RecordingAuthorizer authorizer;
+    ServerMetrics metrics;
+    const AuthenticationState authentication;
+    const FakeTokens tokens;
+    RouterConfig config;
+    config.authentication = &authentication;
+    config.tokens = &tokens;
+    const Router router(provider, authorizer, metrics, config);
+    ApiRequest request;
+    request.method = "GET";
+    request.target = "/apis/external.metrics.k8s.io/v1beta1/namespaces/ns1/m";
+
+    // No credentials at all: 401, and the authorizer is never asked.
+    const ApiResponse none = router.handle(request);
+    EXPECT_EQ(none.status, 401);
+    EXPECT_TRUE(authorizer.seen.empty());
+
+    request.headers = {{"Authorization", "Bearer good"}};
+    const ApiResponse cached = router.handle(request);
+    EXPECT_EQ(cached.status, 200);
+    EXPECT_EQ(cached.user, "good-user");
+
+    request.headers = {{"Authorization", "Bearer forged"}};
+    const ApiResponse refused = router.handle(request);
+    EXPECT_EQ(refused.status, 401);
+    EXPECT_NE(json::parse(refused.body)["message"].get<std::string>().find("bearer token refused"), std::string::npos);
+
+    // A token review and then an authorization review, both asynchronous, answer through `done`.
+    request.headers = {{"Authorization", "Bearer slow"}};
+    request.target = "/apis/external.metrics.k8s.io/v1beta1/namespaces/ns1/uncached";
+    std::vector<ApiResponse> later;
+    ASSERT_FALSE(router.handle(request, [&later](ApiResponse r) { later.push_back(std::move(r)); }));
+    ASSERT_EQ(tokens.pending.size(), 1U);
+    EXPECT_EQ(tokens.pending[0].first, "slow");
+    tokens.pending[0].second(Identity{"slow-user", {"system:authenticated"}, {}});
+    EXPECT_TRUE(later.empty());
+    ASSERT_EQ(authorizer.pending.size(), 1U);
+    authorizer.pending[0](Authorization{true, {}});
+    ASSERT_EQ(later.size(), 1U);
+    EXPECT_EQ(later[0].status, 200);
+    EXPECT_EQ(later[0].user, "slow-user");
+    EXPECT_EQ(json::parse(later[0].body)["items"][0]["value"], "4");
+
+    // A refusal from the review is a 401 through `done`.
+    ASSERT_FALSE(router.handle(request, [&later](ApiResponse r) { later.push_back(std::move(r)); }));
+    tokens.pending[1].second(std::unexpected(unauthorized("Unauthorized: bearer token refused: expired")));
+    ASSERT_EQ(later.size(), 2U);
+    EXPECT_EQ(later[1].status, 401);
 }
 
 } // namespace

@@ -1,6 +1,8 @@
 // The extension-apiserver-authentication ConfigMap: strict parsing and the watcher.
 #include "auth/authentication_config_watcher.hpp"
 
+#include "apiserver/certificate_bundle.hpp"
+
 #include "test/unit/auth/auth_fixture.hpp"
 
 #include <gtest/gtest.h>
@@ -48,6 +50,40 @@ TEST(ParseAuthenticationConfig, ReadsEveryKeyOfTheClustersConfigMap)
     EXPECT_EQ(config->requestheader_group_headers, std::vector<std::string>{"X-Remote-Group"});
     EXPECT_EQ(config->requestheader_extra_headers_prefix, std::vector<std::string>{"X-Remote-Extra-"});
     EXPECT_TRUE(config->requestheader_uid_headers.empty());
+}
+
+TEST(CompleteFromCluster, TheConfigMapFillsWhatTheFlagsLeaveOut)
+{
+    auto config = parse_authentication_config(cluster_config_map());
+    ASSERT_TRUE(config) << config.error();
+    config->requestheader_group_headers.clear(); // absent in the ConfigMap: the default stays
+
+    const auto none = complete_from_cluster({}, *config);
+    ASSERT_TRUE(none) << none.error();
+    EXPECT_TRUE(none->request_header.enabled);
+    ASSERT_TRUE(none->request_header_ca);
+    EXPECT_EQ(none->request_header_ca->origin(),
+              "ConfigMap kube-system/extension-apiserver-authentication requestheader-client-ca-file");
+    EXPECT_EQ(none->request_header.allowed_names, std::vector<std::string>{"front-proxy-client"});
+    EXPECT_EQ(none->request_header.group_headers, std::vector<std::string>{"X-Remote-Group"});
+    EXPECT_TRUE(none->client_certificates);
+    ASSERT_TRUE(none->client_ca);
+
+    // A request-header CA from the flags keeps the flags' names and headers; the client CA
+    // still comes from the cluster.
+    apiserver::AuthenticationSettings flags;
+    flags.request_header = apiserver::request_header_config({"my-proxy"}, {"X-User"}, {}, {});
+    const auto partial = complete_from_cluster(flags, *config);
+    ASSERT_TRUE(partial) << partial.error();
+    EXPECT_EQ(partial->request_header.allowed_names, std::vector<std::string>{"my-proxy"});
+    EXPECT_EQ(partial->request_header.username_headers, std::vector<std::string>{"X-User"});
+    EXPECT_EQ(partial->request_header_ca, nullptr);
+    EXPECT_TRUE(partial->client_certificates);
+
+    config->client_ca_pem = "garbage";
+    const auto broken = complete_from_cluster({}, *config);
+    ASSERT_FALSE(broken);
+    EXPECT_EQ(broken.error(), "ConfigMap kube-system/extension-apiserver-authentication client-ca-file: no PEM certificate");
 }
 
 TEST(ParseAuthenticationConfig, AcceptsAClientCaAloneAndAnEmptyAllowedNamesList)

@@ -76,11 +76,11 @@ TEST_F(TokenTest, CachesBothOutcomesForTheTtl)
     ASSERT_FALSE(bad);
     EXPECT_EQ(bad.error(), "invalid bearer token");
     time.advance(9s);
-    EXPECT_TRUE(authenticator.cached("good").value());
-    EXPECT_FALSE(authenticator.cached("bad").value());
+    EXPECT_TRUE(authenticator.cached_user("good").value());
+    EXPECT_FALSE(authenticator.cached_user("bad").value());
     EXPECT_EQ(authenticator.reviews_sent(), 2U);
     time.advance(1s);
-    EXPECT_FALSE(authenticator.cached("good").has_value());
+    EXPECT_FALSE(authenticator.cached_user("good").has_value());
     ASSERT_TRUE(authenticator.authenticate("good"));
     EXPECT_EQ(authenticator.reviews_sent(), 3U);
 }
@@ -92,9 +92,9 @@ TEST_F(TokenTest, AFailedReviewIsARefusalNotCachedAndAnEmptyTokenIsRefusedAtOnce
     const TokenResult failed = authenticator.authenticate("good");
     ASSERT_FALSE(failed);
     EXPECT_EQ(failed.error(), "TokenReview failed: 500 InternalError: injected failure");
-    EXPECT_FALSE(authenticator.cached("good").has_value());
+    EXPECT_FALSE(authenticator.cached_user("good").has_value());
     EXPECT_TRUE(authenticator.authenticate("good"));
-    EXPECT_EQ(authenticator.cached("").value().error(), "empty bearer token");
+    EXPECT_EQ(authenticator.cached_user("").value().error(), "empty bearer token");
     EXPECT_EQ(authenticator.reviews_sent(), 2U);
 }
 
@@ -104,8 +104,8 @@ TEST_F(TokenTest, ConcurrentReviewsOfOneTokenShareOneCall)
     test::Gate gate;
     cluster.server.delay_next(gate);
     Answer<TokenResult> first, second;
-    authenticator.authenticate_async("good", first.callback());
-    authenticator.authenticate_async("good", second.callback());
+    authenticator.authenticate_user_async("good", first.callback());
+    authenticator.authenticate_user_async("good", second.callback());
     gate.open();
     EXPECT_TRUE(first.future.get());
     EXPECT_TRUE(second.future.get());
