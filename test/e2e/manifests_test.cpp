@@ -238,8 +238,8 @@ metadata: {name: nobody, namespace: default}
     const auto spoofed = https_get(serve.port, path, {"X-Remote-User: mallory"}, proxy);
     ASSERT_TRUE(spoofed);
     EXPECT_EQ(spoofed->status, 403) << spoofed->body;
-    EXPECT_NE(spoofed->body.find("User \"mallory\" cannot list resource \"demo_requests\""), std::string::npos)
-        << spoofed->body;
+    const std::string refusal = nlohmann::json::parse(spoofed->body)["message"];
+    EXPECT_NE(refusal.find("User \"mallory\" cannot list resource \"demo_requests\""), std::string::npos) << refusal;
 
     // Directly with service account tokens: TokenReview, then SubjectAccessReview.
     TlsClientOptions direct;
