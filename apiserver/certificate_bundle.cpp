@@ -1,5 +1,6 @@
 #include "apiserver/certificate_bundle.hpp"
 
+#include "apiserver/openssl_handles.hpp"
 #include "common/file.hpp"
 
 #include <openssl/err.h>
@@ -9,19 +10,6 @@
 #include <openssl/x509v3.h>
 
 namespace ihpa::apiserver {
-namespace {
-
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-    void operator()(T* p) const { Free(p); }
-};
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE, X509_STORE_free>>;
-using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX, X509_STORE_CTX_free>>;
-
-} // namespace
-
 CertificateBundle::CertificateBundle(x509_store_st* store, std::size_t size, std::string origin)
     : store_(store), size_(size), origin_(std::move(origin))
 {

@@ -1,6 +1,7 @@
 #include "apiserver/tls_identity.hpp"
 
 #include "apiserver/certificate_bundle.hpp"
+#include "apiserver/openssl_handles.hpp"
 #include "common/file.hpp"
 
 #include <openssl/bio.h>
@@ -19,14 +20,6 @@
 
 namespace ihpa::apiserver {
 namespace {
-
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-    void operator()(T* p) const { Free(p); }
-};
-using BioPtr = std::unique_ptr<BIO, Deleter<BIO, BIO_free_all>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
 
 std::string openssl_error()
 {

@@ -72,37 +72,7 @@ K8S_API_PORT=$(free_port) ETCD_CLIENT_PORT=$(free_port) ETCD_PEER_PORT=$(free_po
     K8S_KCM_PORT=$(free_port) "$k8s/k8s-up.sh" >/dev/null 2>"$tmp/k8s-up.log" ||
     { cat "$tmp/k8s-up.log" >&2; die "k8s-up.sh failed"; }
 export KUBECONFIG=$K8S_STATE/admin.kubeconfig
-kubectl apply -f - >/dev/null <<'YAML'
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: reader, namespace: default}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: demo-reader, namespace: default}
-rules:
-- {apiGroups: [external.metrics.k8s.io], resources: [demo_requests], verbs: [get, list]}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: demo-reader, namespace: default}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: demo-reader}
-subjects:
-- {kind: ServiceAccount, name: reader, namespace: default}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRole
-metadata: {name: metrics-scraper}
-rules:
-- {nonResourceURLs: [/metrics], verbs: [get]}
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: ClusterRoleBinding
-metadata: {name: metrics-scraper}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: metrics-scraper}
-subjects:
-- {kind: ServiceAccount, name: reader, namespace: default}
-YAML
+kubectl apply -f "$root/test/fixtures/auth/demo-reader.yaml" >/dev/null
 token=$(kubectl create token reader -n default --duration=1h)
 path=/apis/external.metrics.k8s.io/v1beta1/namespaces/default/demo_requests
 

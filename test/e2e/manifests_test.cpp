@@ -194,30 +194,7 @@ TEST_F(ManifestsTest, EveryCallerIsAuthenticatedAndAuthorizedThroughTheCluster)
 
     // alice and the service account default/reader may read demo_requests in default; mallory
     // and default/nobody may not.
-    const std::string rbac = plane().file("reader.yaml", R"(apiVersion: rbac.authorization.k8s.io/v1
-kind: Role
-metadata: {name: demo-reader, namespace: default}
-rules:
-- apiGroups: [external.metrics.k8s.io]
-  resources: [demo_requests]
-  verbs: [get, list]
----
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: demo-reader, namespace: default}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: demo-reader}
-subjects:
-- {kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}
-- {kind: ServiceAccount, name: reader, namespace: default}
----
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: reader, namespace: default}
----
-apiVersion: v1
-kind: ServiceAccount
-metadata: {name: nobody, namespace: default}
-)");
+    const std::string rbac = std::string(IHPA_SOURCE_DIR) + "/test/fixtures/auth/demo-reader.yaml";
     const auto applied = plane().kubectl("apply -f " + rbac);
     ASSERT_EQ(applied.status, 0) << applied.output;
 
