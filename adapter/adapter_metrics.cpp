@@ -35,6 +35,8 @@ public:
     {
         out_ << name_ << '{' << labels << "} " << value << '\n';
     }
+    /// The family's only sample, without labels.
+    void sample(double value) { out_ << name_ << ' ' << value << '\n'; }
 
 private:
     std::ostringstream& out_;
@@ -141,6 +143,39 @@ std::string render_adapter_metrics(const ForecastRegistry& registry,
         backfilled.sample("source=\"" + escape(poller->source_name()) + "\"",
                           static_cast<double>(poller->status().backfilled_points));
     }
+    return out.str();
+}
+
+std::string render_log_metrics(const LogStats& stats, const LogReplay& replay)
+{
+    std::ostringstream out;
+    out.precision(12);
+    const auto one = [&out](const char* name, const char* help, const char* type, double value) {
+        Family(out, name, help, type).sample(value);
+    };
+    one("ihpa_wal_appends_total", "Poll rounds appended to the history log and made durable.",
+        "counter", static_cast<double>(stats.appends));
+    one("ihpa_wal_append_failures_total",
+        "Appends that failed (their points were kept in memory only).", "counter",
+        static_cast<double>(stats.append_failures));
+    one("ihpa_wal_bytes_total", "Bytes appended to the history log.", "counter",
+        static_cast<double>(stats.bytes));
+    one("ihpa_wal_append_seconds_total", "Time spent appending (write + fdatasync).", "counter",
+        stats.append_seconds);
+    one("ihpa_wal_segments", "History log segments on disk.", "gauge",
+        static_cast<double>(stats.segments));
+    one("ihpa_wal_replayed_segments", "Log segments read at start.", "gauge",
+        static_cast<double>(replay.segments));
+    one("ihpa_wal_replayed_points", "Points replayed from the log into the history at start.",
+        "gauge", static_cast<double>(replay.points));
+    one("ihpa_wal_replay_skipped_points",
+        "Logged points skipped at start because the snapshot held them.", "gauge",
+        static_cast<double>(replay.skipped));
+    one("ihpa_wal_replay_torn_segments", "Segments whose torn tail was cut at start.", "gauge",
+        static_cast<double>(replay.torn));
+    one("ihpa_wal_replay_corrupt_segments",
+        "Segments corrupt before their tail, renamed aside at start.", "gauge",
+        static_cast<double>(replay.set_aside));
     return out.str();
 }
 
