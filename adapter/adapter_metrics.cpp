@@ -2,6 +2,7 @@
 
 #include <array>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 namespace ihpa::adapter {
@@ -148,34 +149,30 @@ std::string render_adapter_metrics(const ForecastRegistry& registry,
 
 std::string render_log_metrics(const LogStats& stats, const LogReplay& replay)
 {
+    struct Row {
+        const char* name; ///< a name ending in `_total` is a counter, any other a gauge
+        const char* help;
+        double value;
+    };
+    const auto n = [](auto count) { return static_cast<double>(count); };
+    const Row rows[] = {
+        {"ihpa_wal_appends_total", "Poll rounds appended and made durable.", n(stats.appends)},
+        {"ihpa_wal_append_failures_total", "Appends that failed.", n(stats.append_failures)},
+        {"ihpa_wal_bytes_total", "Bytes appended to the history log.", n(stats.bytes)},
+        {"ihpa_wal_append_seconds_total", "Time in write + fdatasync.", stats.append_seconds},
+        {"ihpa_wal_segments", "History log segments on disk.", n(stats.segments)},
+        {"ihpa_wal_replayed_segments", "Log segments read at start.", n(replay.segments)},
+        {"ihpa_wal_replayed_points", "Points replayed from the log at start.", n(replay.points)},
+        {"ihpa_wal_replay_skipped_points", "Logged points the snapshot held.", n(replay.skipped)},
+        {"ihpa_wal_replay_torn_segments", "Segments whose torn tail was cut.", n(replay.torn)},
+        {"ihpa_wal_replay_corrupt_segments", "Segments renamed aside.", n(replay.set_aside)},
+    };
     std::ostringstream out;
     out.precision(12);
-    const auto one = [&out](const char* name, const char* help, const char* type, double value) {
-        Family(out, name, help, type).sample(value);
-    };
-    one("ihpa_wal_appends_total", "Poll rounds appended to the history log and made durable.",
-        "counter", static_cast<double>(stats.appends));
-    one("ihpa_wal_append_failures_total",
-        "Appends that failed (their points were kept in memory only).", "counter",
-        static_cast<double>(stats.append_failures));
-    one("ihpa_wal_bytes_total", "Bytes appended to the history log.", "counter",
-        static_cast<double>(stats.bytes));
-    one("ihpa_wal_append_seconds_total", "Time spent appending (write + fdatasync).", "counter",
-        stats.append_seconds);
-    one("ihpa_wal_segments", "History log segments on disk.", "gauge",
-        static_cast<double>(stats.segments));
-    one("ihpa_wal_replayed_segments", "Log segments read at start.", "gauge",
-        static_cast<double>(replay.segments));
-    one("ihpa_wal_replayed_points", "Points replayed from the log into the history at start.",
-        "gauge", static_cast<double>(replay.points));
-    one("ihpa_wal_replay_skipped_points",
-        "Logged points skipped at start because the snapshot held them.", "gauge",
-        static_cast<double>(replay.skipped));
-    one("ihpa_wal_replay_torn_segments", "Segments whose torn tail was cut at start.", "gauge",
-        static_cast<double>(replay.torn));
-    one("ihpa_wal_replay_corrupt_segments",
-        "Segments corrupt before their tail, renamed aside at start.", "gauge",
-        static_cast<double>(replay.set_aside));
+    for (const Row& row : rows) {
+        const bool counter = std::string_view(row.name).ends_with("_total");
+        Family(out, row.name, row.help, counter ? "counter" : "gauge").sample(row.value);
+    }
     return out.str();
 }
 

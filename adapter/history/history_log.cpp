@@ -70,7 +70,8 @@ void replay_records(const std::vector<std::vector<LoggedPoint>>& records, Histor
                 if (!existing) {
                     ++replay.created_series;
                 }
-                seen = before.emplace(point.key, existing ? existing->latest() : std::nullopt).first;
+                seen = before.emplace(point.key, existing ? existing->latest() : std::nullopt)
+                           .first;
             }
             if (seen->second && point.sample.time <= seen->second->time) {
                 ++replay.skipped;
@@ -116,7 +117,8 @@ LogReplay replay_log(HistoryStore& store, const std::filesystem::path& state_dir
             } else {
                 std::filesystem::resize_file(path, read.good_bytes, ec);
             }
-            replay.warnings.push_back(*read.warning + (ec ? "; cannot cut it: " + ec.message() : ""));
+            replay.warnings.push_back(*read.warning +
+                                      (ec ? "; cannot cut it: " + ec.message() : ""));
             ++replay.torn;
         }
     }

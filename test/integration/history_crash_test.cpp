@@ -30,13 +30,8 @@ std::string queue_config(const std::string& address, const std::string& interval
            "    interval: " + interval + "\n"
            "    redis: {address: \"" + address + "\"}\n"
            "forecasts:\n"
-           "  - name: queue_depth_forecast\n"
-           "    source: queue\n"
-           "    query: LLEN jobs\n"
-           "    model: naive\n"
-           "    step: 1s\n"
-           "    history: 1h\n"
-           "    minHistory: 5\n";
+           "  - {name: queue_depth_forecast, source: queue, query: LLEN jobs, model: naive,\n"
+           "     step: 1s, history: 1h, minHistory: 5}\n";
 }
 
 /// The value of the unlabelled family `name` on /metrics.
@@ -67,7 +62,8 @@ TEST(HistoryCrashTest, KilledDuringPollsAndSnapshotsLosesNoAcknowledgedPointAndD
 {
     ASSERT_TRUE(Certificates::get().ok()) << "certs/make-certs.sh failed";
     if (!RedisServer::available()) {
-        GTEST_SKIP() << "redis-server is not installed (scripts/install-deps.sh --test installs it)";
+        GTEST_SKIP() << "redis-server is not installed "
+                        "(scripts/install-deps.sh --test installs it)";
     }
     RedisServer redis;
     ASSERT_TRUE(redis.running()) << redis.error();

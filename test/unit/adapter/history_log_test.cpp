@@ -239,7 +239,8 @@ TEST_F(HistoryLogTest, ACorruptSegmentIsSetAsideAndTheReplayGoesOn)
 TEST_F(HistoryLogTest, AForeignFileInTheSegmentsPlaceIsSetAsideNamed)
 {
     log_.reset();
-    std::ofstream(segment_path(dir_, 1), std::ios::trunc) << "not a log at all, longer than a header";
+    std::ofstream(segment_path(dir_, 1), std::ios::trunc)
+        << "not a log at all, longer than a header";
     const LogReplay replay = replay_log(restored_, dir_);
     ASSERT_EQ(replay.errors.size(), 1U);
     EXPECT_NE(replay.errors[0].find(segment_path(dir_, 1).string() +
@@ -252,7 +253,9 @@ TEST_F(HistoryLogTest, AForeignFileInTheSegmentsPlaceIsSetAsideNamed)
 TEST_F(HistoryLogTest, ThePollerAppendsEachRoundBeforeTheSeriesHoldIt)
 {
     auto source = std::make_shared<test::FakeSource>();
-    source->set("q", [](system_clock::time_point t) { return static_cast<double>(unix_seconds(t) % 1000); });
+    source->set("q", [](system_clock::time_point t) {
+        return static_cast<double>(unix_seconds(t) % 1000);
+    });
     std::shared_ptr<HistoryLog> log = std::move(log_);
     Poller poller("fake", source, 30s, 7, log);
     const std::string key = series_key("fake", "q", 60) + "\x1f" "10";
