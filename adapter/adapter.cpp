@@ -57,13 +57,51 @@ std::expected<SnapshotLoad, std::string> Adapter::load_snapshot()
     return loaded;
 }
 
+std::expected<LogReplay, std::string> Adapter::replay_log()
+{
+    if (options_.state_dir.empty()) {
+        return LogReplay{};
+    }
+    replayed_ = adapter::replay_log(store_, options_.state_dir);
+    for (const std::string& warning : replayed_.warnings) {
+        IHPA_LOG(warn, "history") << warning;
+    }
+    for (const std::string& error : replayed_.errors) {
+        IHPA_LOG(error, "history") << error;
+    }
+    if (replayed_.segments > 0) {
+        IHPA_LOG(info, "history") << "log replayed: " << replayed_.points << " points from "
+                                  << replayed_.records << " poll rounds in "
+                                  << replayed_.segments << " segments ("
+                                  << replayed_.skipped << " already in the snapshot, "
+                                  << replayed_.created_series << " series created)";
+    }
+    auto log = HistoryLog::open(options_.state_dir);
+    if (!log) {
+        return std::unexpected(log.error());
+    }
+    log_ = std::move(*log);
+    return replayed_;
+}
+
 std::expected<std::size_t, std::string> Adapter::save_snapshot()
 {
     if (options_.state_dir.empty()) {
         return 0;
     }
     const auto start = std::chrono::steady_clock::now();
+    std::optional<std::uint64_t> covered;
+    if (log_) {
+        auto rotated = log_->rotate();
+        if (!rotated) {
+            return std::unexpected(rotated.error());
+        }
+        covered = *rotated;
+    }
     auto written = write_snapshot(store_, options_.state_dir);
+    if (written && covered) {
+        log_->remove_through(*covered);
+    }
     if (written) {
         timings_.snapshot_write_seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -100,7 +138,7 @@ std::expected<void, std::string> Adapter::apply(const AdapterConfig& config,
         next.intervals[source.name] = source.interval;
         next.sources.push_back({source.name, source.kind, source.interval});
         pollers.push_back(std::make_shared<Poller>(source.name, std::move(*built), source.interval,
-                                                   options_.seed + pollers.size()));
+                                                   options_.seed + pollers.size(), log_));
     }
     if (!config.external_rules.empty()) {
         next.rules = std::make_shared<ExternalRulesProvider>(
@@ -330,6 +368,9 @@ std::string Adapter::render_metrics() const
           static_cast<double>(timings_.snapshot_bytes.load()));
     gauge("ihpa_snapshot_load_seconds", "Duration of the history snapshot load at start.",
           timings_.snapshot_load_seconds);
+    if (log_) {
+        out += render_log_metrics(log_->stats(), replayed_);
+    }
     return out;
 }
 

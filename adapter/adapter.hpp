@@ -7,6 +7,7 @@
 #include "adapter/serving/forecast_registry.hpp"
 #include "adapter/serving/forecasting_provider.hpp"
 #include "adapter/history/fitter.hpp"
+#include "adapter/history/history_log.hpp"
 #include "adapter/history/history_store.hpp"
 #include "adapter/history/snapshot.hpp"
 #include "adapter/serving/external_rules_provider.hpp"
@@ -26,7 +27,7 @@ namespace ihpa::adapter {
 
 /// How the adapter runs in the background.
 struct AdapterOptions {
-    std::filesystem::path state_dir;             ///< history snapshots; empty: not persisted
+    std::filesystem::path state_dir; ///< history snapshots and log; empty: not persisted
     std::chrono::seconds snapshot_interval{300}; ///< how often a snapshot is written
     std::chrono::seconds fit_tick{5};            ///< how often the fitter looks for due refits
     unsigned fit_workers = 1;                    ///< fitter threads
@@ -58,7 +59,15 @@ public:
     /// snapshot loads nothing; a corrupt or foreign one is an error the caller reports and
     /// ignores (the store stays empty).
     std::expected<SnapshotLoad, std::string> load_snapshot();
-    /// Writes a snapshot now; bytes written or the error.
+    /// Replays the state directory's history log into the store (after `load_snapshot`, before
+    /// the first `apply`; see `replay_log` in history_log.hpp), logs what it did (a warning per
+    /// torn tail, an error per segment set aside) and starts the segment this run appends every
+    /// poll round to. Without a state directory it does nothing, and nothing is logged; until
+    /// it is called, poll rounds are not logged either. The error (the new segment cannot be
+    /// created) names the file.
+    std::expected<LogReplay, std::string> replay_log();
+    /// Writes a snapshot now: starts a new log segment, writes the snapshot, then deletes the
+    /// segments it covers (see `HistoryLog`). Bytes written or the error.
     std::expected<std::size_t, std::string> save_snapshot();
 
     /// Builds the configuration's sources and registers its metrics, forecasts and external
@@ -90,7 +99,8 @@ public:
     [[nodiscard]] const apiserver::ExternalMetricsProvider& provider() const { return *provider_; }
     /// The adapter's `/metrics` families: per forecast and source (`render_adapter_metrics`),
     /// plus the duration of the last fitter round that refitted anything and how many it
-    /// refitted, and the duration and size of the last snapshot written and loaded.
+    /// refitted, the duration and size of the last snapshot written and loaded, and with a
+    /// history log its `ihpa_wal_*` families (`render_log_metrics`).
     [[nodiscard]] std::string render_metrics() const;
 
 private:
@@ -126,6 +136,8 @@ private:
     std::shared_ptr<ForecastingProvider> forecasting_;
     std::shared_ptr<CompositeProvider> provider_;
     Fitter fitter_;
+    std::shared_ptr<HistoryLog> log_; ///< set by replay_log; null without a state directory
+    LogReplay replayed_;              ///< what replay_log did
     std::mutex apply_mutex_; ///< one apply/start/stop at a time
     mutable std::mutex applied_mutex_; ///< guards applied_ for readers outside apply
     Applied applied_;

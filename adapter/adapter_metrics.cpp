@@ -2,6 +2,7 @@
 
 #include <array>
 #include <sstream>
+#include <string_view>
 #include <vector>
 
 namespace ihpa::adapter {
@@ -35,6 +36,8 @@ public:
     {
         out_ << name_ << '{' << labels << "} " << value << '\n';
     }
+    /// The family's only sample, without labels.
+    void sample(double value) { out_ << name_ << ' ' << value << '\n'; }
 
 private:
     std::ostringstream& out_;
@@ -140,6 +143,35 @@ std::string render_adapter_metrics(const ForecastRegistry& registry,
     for (const auto& poller : pollers) {
         backfilled.sample("source=\"" + escape(poller->source_name()) + "\"",
                           static_cast<double>(poller->status().backfilled_points));
+    }
+    return out.str();
+}
+
+std::string render_log_metrics(const LogStats& stats, const LogReplay& replay)
+{
+    struct Row {
+        const char* name; ///< a name ending in `_total` is a counter, any other a gauge
+        const char* help;
+        double value;
+    };
+    const auto n = [](auto count) { return static_cast<double>(count); };
+    const Row rows[] = {
+        {"ihpa_wal_appends_total", "Poll rounds appended and made durable.", n(stats.appends)},
+        {"ihpa_wal_append_failures_total", "Appends that failed.", n(stats.append_failures)},
+        {"ihpa_wal_bytes_total", "Bytes appended to the history log.", n(stats.bytes)},
+        {"ihpa_wal_append_seconds_total", "Time in write + fdatasync.", stats.append_seconds},
+        {"ihpa_wal_segments", "History log segments on disk.", n(stats.segments)},
+        {"ihpa_wal_replayed_segments", "Log segments read at start.", n(replay.segments)},
+        {"ihpa_wal_replayed_points", "Points replayed from the log at start.", n(replay.points)},
+        {"ihpa_wal_replay_skipped_points", "Logged points the snapshot held.", n(replay.skipped)},
+        {"ihpa_wal_replay_torn_segments", "Segments whose torn tail was cut.", n(replay.torn)},
+        {"ihpa_wal_replay_corrupt_segments", "Segments renamed aside.", n(replay.set_aside)},
+    };
+    std::ostringstream out;
+    out.precision(12);
+    for (const Row& row : rows) {
+        const bool counter = std::string_view(row.name).ends_with("_total");
+        Family(out, row.name, row.help, counter ? "counter" : "gauge").sample(row.value);
     }
     return out.str();
 }

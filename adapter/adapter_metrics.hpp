@@ -1,5 +1,6 @@
 #pragma once
 
+#include "adapter/history/history_log.hpp"
 #include "adapter/serving/forecast_registry.hpp"
 
 #include <chrono>
@@ -14,5 +15,11 @@ namespace ihpa::adapter {
 /// source whether its last poll succeeded, its errors and backfilled points.
 [[nodiscard]] std::string render_adapter_metrics(const ForecastRegistry& registry,
                                                  std::chrono::system_clock::time_point now);
+
+/// The history log's `/metrics` families (`ihpa_wal_*`): records appended, failed appends,
+/// bytes and seconds spent appending (write + fdatasync) since start, segments on disk, and what
+/// the replay at start did (segments read, points replayed and skipped, segments torn or set
+/// aside).
+[[nodiscard]] std::string render_log_metrics(const LogStats& stats, const LogReplay& replay);
 
 } // namespace ihpa::adapter

@@ -108,6 +108,10 @@ int run_serve(const ServeFlags& flags)
         IHPA_LOG(info, "serve") << "history snapshot loaded: " << loaded->series << " series, "
                                 << loaded->points << " points";
     }
+    if (auto replayed = adapter.replay_log(); !replayed) {
+        IHPA_LOG(error, "serve") << "unable to open the history log: " << replayed.error();
+        return 1;
+    }
     if (auto applied = adapter.apply(*config, input->origin, input->resolve); !applied) {
         IHPA_LOG(error, "serve") << "unable to build the metric sources: " << applied.error();
         return 1;

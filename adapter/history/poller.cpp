@@ -46,9 +46,10 @@ std::vector<Sample> totals(std::vector<LabelledRange>& ranges)
 } // namespace
 
 Poller::Poller(std::string source_name, std::shared_ptr<MetricSource> source,
-               std::chrono::milliseconds interval, std::uint64_t seed)
+               std::chrono::milliseconds interval, std::uint64_t seed,
+               std::shared_ptr<HistoryLog> log)
     : source_name_(std::move(source_name)), source_(std::move(source)), interval_(interval),
-      random_(seed)
+      random_(seed), log_(std::move(log))
 {
 }
 
@@ -56,7 +57,7 @@ void Poller::set_target(const std::string& key, const std::string& query,
                         std::shared_ptr<StoredSeries> series)
 {
     const std::lock_guard lock(mutex_);
-    targets_[key] = Target{query, std::move(series)};
+    targets_[key] = Target{key, query, std::move(series)};
 }
 
 void Poller::remove_target(const std::string& key)
@@ -89,8 +90,9 @@ bool Poller::needs_backfill(const Target& target, std::chrono::system_clock::tim
     return !latest || now - latest->time > allowed;
 }
 
-bool Poller::backfill(const Target& target, std::chrono::system_clock::time_point now,
-                      std::string& error)
+std::optional<std::vector<Sample>> Poller::backfill(const Target& target,
+                                                    std::chrono::system_clock::time_point now,
+                                                    std::string& error)
 {
     const std::int64_t step = target.series->step_seconds();
     // the oldest slot of the window that ends with the slot holding `now`
@@ -102,19 +104,37 @@ bool Poller::backfill(const Target& target, std::chrono::system_clock::time_poin
     }
     from = (from + step - 1) / step * step; // the first whole slot
     if (from > unix_seconds(now)) {
-        return true;
+        return std::vector<Sample>{};
     }
     auto ranges = source_->query_range(target.query, from_unix_seconds(from), now,
                                        std::chrono::seconds(step));
     if (!ranges) {
         error = ranges.error();
-        return false;
+        return std::nullopt;
     }
-    const std::vector<Sample> samples = totals(*ranges);
-    target.series->record(samples);
-    const std::lock_guard lock(mutex_);
-    status_.backfilled_points += static_cast<std::int64_t>(samples.size());
-    return true;
+    return totals(*ranges);
+}
+
+void Poller::store(const std::vector<Read>& reads)
+{
+    const auto record = [&reads] {
+        for (const Read& read : reads) {
+            read.target->series->record(read.samples);
+        }
+    };
+    if (!log_) {
+        record();
+        return;
+    }
+    std::vector<LoggedPoint> points;
+    for (const Read& read : reads) {
+        const StoredSeries& series = *read.target->series;
+        for (const Sample& sample : read.samples) {
+            points.push_back({read.target->key, series.step_seconds(), series.capacity(), sample});
+        }
+    }
+    // A failed append is counted and logged by the log; the points are served all the same.
+    log_->append(points, record);
 }
 
 std::chrono::system_clock::time_point Poller::run_once(std::chrono::system_clock::time_point now)
@@ -128,9 +148,17 @@ std::chrono::system_clock::time_point Poller::run_once(std::chrono::system_clock
     }
     std::string error;
     std::size_t failed = 0;
+    std::vector<Read> reads;
+    std::int64_t backfilled = 0;
     for (const Target& target : targets) {
-        if (needs_backfill(target, now) && !backfill(target, now, error)) {
+        if (!needs_backfill(target, now)) {
+            continue;
+        }
+        if (auto samples = backfill(target, now, error); !samples) {
             ++failed;
+        } else if (!samples->empty()) {
+            backfilled += static_cast<std::int64_t>(samples->size());
+            reads.push_back({&target, std::move(*samples)});
         }
     }
     std::vector<std::string> queries;
@@ -146,10 +174,14 @@ std::chrono::system_clock::time_point Poller::run_once(std::chrono::system_clock
             error = answers[i].error();
             ++failed;
         } else if (const auto sample = total(*answers[i])) {
-            targets[i].series->record(*sample);
+            reads.push_back({&targets[i], {*sample}});
         }
     }
+    if (!reads.empty()) {
+        store(reads);
+    }
     const std::lock_guard lock(mutex_);
+    status_.backfilled_points += backfilled;
     ++status_.polls;
     if (failed == 0) {
         status_.last_success = now;

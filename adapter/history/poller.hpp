@@ -1,5 +1,6 @@
 #pragma once
 
+#include "adapter/history/history_log.hpp"
 #include "adapter/history/history_store.hpp"
 #include "adapter/source/metric_source.hpp"
 
@@ -31,14 +32,20 @@ struct PollerStatus {
 /// two polls (start-up after a snapshot, an outage) is backfilled with a range query from its
 /// latest value (or the start of its window) to now before polling resumes.
 /// `run_once` does one round and never sleeps; a loop (or a test) calls it again at the time it
-/// returns. Target changes and `status` are thread-safe; `run_once` runs on one thread at a time.
+/// returns. A round first collects every point it read (backfilled and polled), then stores
+/// them: with a history log, as one record appended (and made durable) before they are recorded
+/// in the series, so a point counts as stored only once it survives a crash.
+/// Target changes and `status` are thread-safe; `run_once` runs on one thread at a time.
 class Poller {
 public:
-    /// `interval` > 0; `seed` makes the jitter reproducible.
+    /// `interval` > 0; `seed` makes the jitter reproducible; `log` (optional) receives each
+    /// round's points before the series do.
     Poller(std::string source_name, std::shared_ptr<MetricSource> source,
-           std::chrono::milliseconds interval, std::uint64_t seed);
+           std::chrono::milliseconds interval, std::uint64_t seed,
+           std::shared_ptr<HistoryLog> log = nullptr);
 
-    /// Adds (or replaces) the target `key`: `query` read into `series`.
+    /// Adds (or replaces) the target `key`: `query` read into `series`. `key` is the series'
+    /// key in the history store: the log records points under it, and replay finds it there.
     void set_target(const std::string& key, const std::string& query,
                     std::shared_ptr<StoredSeries> series);
     /// Stops polling `key`.
@@ -52,13 +59,22 @@ public:
 
 private:
     struct Target {
+        std::string key;
         std::string query;
         std::shared_ptr<StoredSeries> series;
     };
+    /// Points a round read for one target, not yet stored.
+    struct Read {
+        const Target* target;
+        std::vector<Sample> samples;
+    };
 
-    /// Backfills `target` up to `now`; false on a source error (`error` set).
-    bool backfill(const Target& target, std::chrono::system_clock::time_point now,
-                  std::string& error);
+    /// The samples that backfill `target` up to `now`; nullopt on a source error (`error` set).
+    std::optional<std::vector<Sample>> backfill(const Target& target,
+                                                std::chrono::system_clock::time_point now,
+                                                std::string& error);
+    /// Stores a round's points: appended to the log first when there is one.
+    void store(const std::vector<Read>& reads);
     [[nodiscard]] bool needs_backfill(const Target& target,
                                       std::chrono::system_clock::time_point now) const;
     [[nodiscard]] std::chrono::milliseconds jittered(std::chrono::milliseconds wait);
@@ -67,6 +83,7 @@ private:
     std::shared_ptr<MetricSource> source_;
     std::chrono::milliseconds interval_;
     std::mt19937_64 random_;
+    std::shared_ptr<HistoryLog> log_;
 
     mutable std::mutex mutex_; ///< guards targets_ and status_
     std::map<std::string, Target> targets_;

@@ -210,8 +210,8 @@ std::expected<WriteAheadLog, std::string> WriteAheadLog::open(const std::filesys
     if (fd < 0) {
         return std::unexpected(system_error("cannot open", path));
     }
-    WriteAheadLog log(fd, path);
     const bool fresh = existing.good_bytes < kHeaderBytes;
+    WriteAheadLog log(fd, path, fresh ? kHeaderBytes : existing.good_bytes);
     const auto keep = static_cast<off_t>(fresh ? 0 : existing.good_bytes);
     if (::ftruncate(fd, keep) != 0 || ::lseek(fd, keep, SEEK_SET) < 0) {
         return std::unexpected(system_error("cannot cut the torn tail of", path));
@@ -227,7 +227,7 @@ std::expected<WriteAheadLog, std::string> WriteAheadLog::open(const std::filesys
 }
 
 WriteAheadLog::WriteAheadLog(WriteAheadLog&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_))
+    : fd_(std::exchange(other.fd_, -1)), path_(std::move(other.path_)), size_(other.size_)
 {
 }
 
@@ -239,6 +239,7 @@ WriteAheadLog& WriteAheadLog::operator=(WriteAheadLog&& other) noexcept
         }
         fd_ = std::exchange(other.fd_, -1);
         path_ = std::move(other.path_);
+        size_ = other.size_;
     }
     return *this;
 }
@@ -250,12 +251,20 @@ WriteAheadLog::~WriteAheadLog()
     }
 }
 
-std::expected<void, std::string> WriteAheadLog::append(const std::vector<LoggedPoint>& points)
+std::expected<std::size_t, std::string>
+WriteAheadLog::append(const std::vector<LoggedPoint>& points)
 {
-    if (!write_all(fd_, encode(points)) || ::fdatasync(fd_) != 0) {
-        return std::unexpected(system_error("cannot append to", path_));
+    const std::string record = encode(points);
+    if (!write_all(fd_, record) || ::fdatasync(fd_) != 0) {
+        std::string error = system_error("cannot append to", path_);
+        const auto keep = static_cast<off_t>(size_);
+        if (::ftruncate(fd_, keep) != 0 || ::lseek(fd_, keep, SEEK_SET) < 0) {
+            error += "; " + system_error("cannot cut the partial record from", path_);
+        }
+        return std::unexpected(error);
     }
-    return {};
+    size_ += record.size();
+    return record.size();
 }
 
 } // namespace ihpa::adapter

@@ -53,16 +53,23 @@ public:
     WriteAheadLog& operator=(const WriteAheadLog&) = delete;
     ~WriteAheadLog();
 
-    /// Appends one record holding `points` and makes it durable; the error names the file.
-    [[nodiscard]] std::expected<void, std::string> append(const std::vector<LoggedPoint>& points);
+    /// Appends one record holding `points` and makes it durable; returns the record's size in
+    /// bytes. On a failure (the error names the file) the file is cut back to where the record
+    /// began, so a later append does not follow a partial record.
+    [[nodiscard]] std::expected<std::size_t, std::string>
+    append(const std::vector<LoggedPoint>& points);
 
     [[nodiscard]] const std::filesystem::path& path() const { return path_; }
 
 private:
-    WriteAheadLog(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}
+    WriteAheadLog(int fd, std::filesystem::path path, std::uint64_t size)
+        : fd_(fd), path_(std::move(path)), size_(size)
+    {
+    }
 
     int fd_ = -1;
     std::filesystem::path path_;
+    std::uint64_t size_ = 0; ///< bytes of good records (and header) in the file
 };
 
 } // namespace ihpa::adapter
