@@ -79,7 +79,9 @@ path=/apis/external.metrics.k8s.io/v1beta1/namespaces/default/demo_requests
 # start_ihpa EXTRA_FLAGS... : ihpa serve on a free port, until ready; sets port and ihpa_pid
 start_ihpa() {
     port=$(free_port)
-    "$ihpa" serve --bind-address 127.0.0.1 --secure-port "$port" --controller=false "$@" >"$tmp/ihpa.log" 2>&1 &
+    # Cluster credentials only where --kubeconfig is passed: not from the exported KUBECONFIG.
+    env -u KUBECONFIG "$ihpa" serve --bind-address 127.0.0.1 --secure-port "$port" --controller=false "$@" \
+        >"$tmp/ihpa.log" 2>&1 &
     ihpa_pid=$!
     local deadline=$(($(date +%s) + 60))
     until grep -q "ready: " "$tmp/ihpa.log"; do

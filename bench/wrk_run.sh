@@ -10,13 +10,14 @@ to_ms() {
         printf "%.3f", n }'
 }
 
-# wrk_run LABEL URL CONNECTIONS DURATION [EXTRA...] → prints "rps p50_ms p99_ms errors";
+# wrk_run LABEL URL CONNECTIONS DURATION [EXTRA...] → prints "rps p50_ms p99_ms errors" (two wrk
+# threads, one for a single connection);
 # errors are socket errors (connect+read+write+timeout) and non-2xx responses.
 wrk_run() {
     local label=$1 url=$2 conns=$3 dur=$4 out
     shift 4
     out=$tmp/wrk-$label.txt
-    ${load_cpu[@]+"${load_cpu[@]}"} wrk -t2 -c"$conns" -d"$dur" --latency "$@" "$url" >"$out" 2>&1 || {
+    ${load_cpu[@]+"${load_cpu[@]}"} wrk -t"$((conns < 2 ? conns : 2))" -c"$conns" -d"$dur" --latency "$@" "$url" >"$out" 2>&1 || {
         cat "$out" >&2
         die "wrk failed ($label)"
     }
