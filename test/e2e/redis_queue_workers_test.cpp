@@ -125,11 +125,11 @@ TEST_F(RedisQueueWorkersReplayExample, ScalesTheWorkersAheadOfTheQueuesGrowth)
 {
     // The example's config with its Redis source swapped for a replay of the daily trace above
     // (at real speed, so the 14 days of history are backfilled at start and the daily cycle is
-    // known to the model), played `offset` later so that now is 4 minutes before the queue
-    // fills: within the lead time of 5 minutes, so the forecast sees the growth that the plain
-    // metric shows 4 minutes later.
+    // known to the model), played `offset` later so that now is 5.5 minutes before the queue
+    // fills (the trace climbs during the minute before): 30 s later the lead time of 5 minutes
+    // reaches the growth, which the plain metric shows only 4.5 minutes after that.
     const std::int64_t now = unix_now();
-    constexpr int kAhead = 4 * 60;
+    constexpr int kAhead = 5 * 60 + 30;
     const std::int64_t offset = ((now - (kFillsAt - kAhead)) % kDay + kDay) % kDay;
     plane().file("queue-trace.csv", daily_queue_trace());
     const std::string config = replaced(
