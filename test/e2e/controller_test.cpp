@@ -9,6 +9,7 @@
 // 20160 steps: 14d at 1m), so the value served is exactly the latest
 // one observed (docs/adapter-sources.md, Redis) and every expected replica count is known.
 // Skipped with a message where the control plane or redis-server is missing.
+#include "test/e2e/kube_json.hpp"
 #include "test/support/control_plane_test.hpp"
 #include "test/support/https_client.hpp"
 #include "test/support/redis_fixture.hpp"
@@ -44,12 +45,6 @@ constexpr int kTargetPerPod = 100;
 constexpr int kCurrentJobs = 150;
 constexpr int kForecastJobs = 450;
 constexpr int kReplicasForTheForecast = (kForecastJobs + kTargetPerPod - 1) / kTargetPerPod;
-
-/// `kubectl ... -o json` output, parsed; null when it is not JSON.
-json parsed(const CommandResult& result)
-{
-    return result.status == 0 ? json::parse(result.output, nullptr, false) : json();
-}
 
 /// A Deployment of one replica whose pod requests 200m cpu (pods stay Pending here: no kubelet).
 json deployment(const std::string& name)
@@ -159,16 +154,9 @@ private:
     Cluster()
     {
         ControlPlane& plane = ControlPlane::shared();
-        const CommandResult crd = plane.kubectl(
-            "apply -f " + std::string(IHPA_SOURCE_DIR) +
-            "/manifests/crd/ihpa.dev_intelligenthorizontalpodautoscalers.yaml");
-        // (kubectl wait fails on a CRD whose status the apiserver has not written yet)
-        const PollResult established = plane.kubectl_until(
-            "get crd intelligenthorizontalpodautoscalers.ihpa.dev -o "
-            "jsonpath='{.status.conditions[?(@.type==\"Established\")].status}'",
-            [](const CommandResult& r) { return r.output == "True"; }, 60s);
-        if (crd.status != 0 || !established.met) {
-            error_ = "the CRD was not established:\n" + crd.output + established.last.output;
+        const CommandResult crd = plane.apply_ihpa_crd();
+        if (crd.status != 0) {
+            error_ = crd.output;
             return;
         }
         if (!redis_.running()) {
@@ -266,26 +254,11 @@ protected:
     static json eventually(const std::string& what, const std::function<bool(const json&)>& accept,
                            std::chrono::seconds timeout = kReconcileTimeout)
     {
-        const PollResult polled = plane().kubectl_until(
-            "get " + what + " -o json", [&](const CommandResult& result) { return accept(parsed(result)); },
-            timeout);
+        const ObjectPoll polled = object_until(plane(), what, accept, timeout);
         EXPECT_TRUE(polled.met) << "kubectl get " << what << " did not come to the expected state within "
                                 << timeout.count() << " s; last output:\n"
-                                << polled.last.output << replica_output();
-        return parsed(polled.last);
-    }
-
-    /// The index of the `ihpa-forecast` entry in an HPA's spec.metrics; -1 when there is none.
-    static int forecast_entry(const json& hpa)
-    {
-        const json metrics = hpa.is_object() ? hpa["spec"].value("metrics", json::array()) : json::array();
-        for (std::size_t i = 0; i < metrics.size(); ++i) {
-            if (metrics[i].value("type", "") == "External" &&
-                metrics[i]["external"]["metric"].value("name", "") == "ihpa-forecast") {
-                return static_cast<int>(i);
-            }
-        }
-        return -1;
+                                << polled.output << replica_output();
+        return polled.object;
     }
 
     /// The holder of the Lease ihpa-controller; empty when nobody holds it.

@@ -44,12 +44,8 @@ protected:
         if (IsSkipped() || HasFatalFailure()) {
             return;
         }
-        const auto [status, output] = plane().kubectl(
-            "apply -f " + std::string(IHPA_SOURCE_DIR) +
-            "/manifests/crd/ihpa.dev_intelligenthorizontalpodautoscalers.yaml && kubectl wait "
-            "--for=condition=Established --timeout=30s "
-            "crd/intelligenthorizontalpodautoscalers.ihpa.dev");
-        ASSERT_EQ(status, 0) << "the CRD was not established:\n" << output;
+        const auto [status, output] = plane().apply_ihpa_crd();
+        ASSERT_EQ(status, 0) << output;
     }
 };
 

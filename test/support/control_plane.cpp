@@ -146,4 +146,23 @@ CommandResult ControlPlane::register_apiservice(int port, const std::string& ca_
     return run(command, 120s);
 }
 
+CommandResult ControlPlane::apply_ihpa_crd()
+{
+    const CommandResult applied =
+        kubectl("apply -f " + shell_quoted(std::string(IHPA_SOURCE_DIR) +
+                                           "/manifests/crd/ihpa.dev_intelligenthorizontalpodautoscalers.yaml"));
+    if (applied.status != 0) {
+        return applied;
+    }
+    // (kubectl wait fails on a CRD whose status the apiserver has not written yet)
+    const PollResult established = kubectl_until(
+        "get crd intelligenthorizontalpodautoscalers.ihpa.dev -o "
+        "jsonpath='{.status.conditions[?(@.type==\"Established\")].status}'",
+        [](const CommandResult& r) { return r.output == "True"; }, 60s);
+    if (!established.met) {
+        return {1, "the CRD was not established within 60 s:\n" + applied.output + established.last.output};
+    }
+    return {0, applied.output};
+}
+
 } // namespace ihpa::test

@@ -79,6 +79,9 @@ public:
     /// (k8s-register-apiservice.sh: an ExternalName Service `localhost`), verifying its
     /// certificate with `ca_file` (none: TLS verification skipped); waits for Available=True.
     CommandResult register_apiservice(int port, const std::string& ca_file = "");
+    /// Applies the IHPA CustomResourceDefinition of `manifests/crd/` and waits (up to 60 s) until
+    /// it is Established; status 0 when it is, else the output of what failed.
+    CommandResult apply_ihpa_crd();
     /// Stops what `k8s-up.sh` started and removes the state folder; nothing when nothing runs.
     void stop();
 
