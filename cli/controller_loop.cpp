@@ -1,7 +1,8 @@
 #include "cli/controller_loop.hpp"
 
+#include "cli/duration_flag.hpp"
+
 #include "adapter/source/kubernetes_metrics/kubernetes_metrics_source.hpp"
-#include "common/duration.hpp"
 #include "common/file.hpp"
 #include "common/log.hpp"
 #include "common/text.hpp"
@@ -18,19 +19,6 @@ namespace ihpa::cli {
 namespace {
 
 constexpr const char* kServiceAccountNamespace = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
-
-/// A duration flag's value, or an error naming the flag.
-std::expected<std::chrono::milliseconds, std::string> duration_flag(const char* flag, const std::string& text)
-{
-    auto parsed = common::parse_duration(text);
-    if (!parsed) {
-        return std::unexpected(std::string(flag) + ": \"" + text + "\": " + parsed.error());
-    }
-    if (parsed->count() <= 0) {
-        return std::unexpected(std::string(flag) + ": must be longer than 0s");
-    }
-    return *parsed;
-}
 
 std::string default_identity()
 {

@@ -1,10 +1,11 @@
 #include "cli/serve_authentication.hpp"
 
+#include "cli/duration_flag.hpp"
+
 #include "apiserver/certificate_bundle.hpp"
 #include "auth/authentication_config_watcher.hpp"
 #include "auth/subject_access_review_authorizer.hpp"
 #include "auth/token_review_authenticator.hpp"
-#include "common/duration.hpp"
 #include "common/log.hpp"
 #include "kube/backoff.hpp"
 #include "kube/client.hpp"
@@ -18,19 +19,6 @@ namespace {
 
 constexpr const char* kConfigMap = "ConfigMap kube-system/extension-apiserver-authentication";
 
-/// A TTL flag's value, or an error naming the flag (0s is allowed: no caching).
-std::expected<std::chrono::milliseconds, std::string> ttl_flag(const char* flag, const std::string& text)
-{
-    auto parsed = common::parse_duration(text);
-    if (!parsed) {
-        return std::unexpected(std::string(flag) + ": \"" + text + "\": " + parsed.error());
-    }
-    if (parsed->count() < 0) {
-        return std::unexpected(std::string(flag) + ": must not be negative");
-    }
-    return *parsed;
-}
-
 std::string describe(const apiserver::AuthenticationSettings& s)
 {
     std::string text = "request-header ";
@@ -43,7 +31,6 @@ std::string describe(const apiserver::AuthenticationSettings& s)
 } // namespace
 
 struct ServeAuthentication::State {
-    AuthenticationFlags flags;
     apiserver::AuthenticationSettings from_flags;
     apiserver::AuthenticationState state;
     apiserver::AlwaysAllowAuthorizer always_allow;
@@ -87,7 +74,6 @@ ServeAuthentication::create(const AuthenticationFlags& flags, const apiserver::S
 {
     auto state = std::make_unique<State>();
     State& s = *state;
-    s.flags = flags;
     if (!server.requestheader_client_ca_file.empty()) {
         auto ca = apiserver::CertificateBundle::load(server.requestheader_client_ca_file,
                                                      "--requestheader-client-ca-file");
@@ -115,9 +101,9 @@ ServeAuthentication::create(const AuthenticationFlags& flags, const apiserver::S
         return std::unique_ptr<ServeAuthentication>(new ServeAuthentication(std::move(state)));
     }
 
-    auto token_ttl = ttl_flag("--authentication-token-webhook-cache-ttl", flags.token_cache_ttl);
-    auto allowed_ttl = ttl_flag("--authorization-webhook-cache-authorized-ttl", flags.authorized_ttl);
-    auto denied_ttl = ttl_flag("--authorization-webhook-cache-unauthorized-ttl", flags.unauthorized_ttl);
+    auto token_ttl = duration_flag("--authentication-token-webhook-cache-ttl", flags.token_cache_ttl, true);
+    auto allowed_ttl = duration_flag("--authorization-webhook-cache-authorized-ttl", flags.authorized_ttl, true);
+    auto denied_ttl = duration_flag("--authorization-webhook-cache-unauthorized-ttl", flags.unauthorized_ttl, true);
     for (const auto* ttl : {&token_ttl, &allowed_ttl, &denied_ttl}) {
         if (!*ttl) {
             return std::unexpected(ttl->error());
