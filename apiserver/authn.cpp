@@ -52,11 +52,15 @@ std::expected<Identity, std::string> request_header_identity(const RequestHeader
         return std::unexpected("client certificate CN \"" + cert.common_name + "\" is not an allowed name");
     }
     Identity identity;
-    // The first username header (in configured order) that has a non-empty value names the user.
-    for (const std::string& user_header : config.username_headers) {
-        for (const auto& [name, value] : headers) {
-            if (identity.user.empty() && !value.empty() && common::iequals(name, user_header)) {
-                identity.user = value;
+    // The first username (UID) header in configured order that has a non-empty value names the
+    // user (its UID).
+    for (auto [names, field] : {std::pair{&config.username_headers, &identity.user},
+                                std::pair{&config.uid_headers, &identity.uid}}) {
+        for (const std::string& wanted : *names) {
+            for (const auto& [name, value] : headers) {
+                if (field->empty() && !value.empty() && common::iequals(name, wanted)) {
+                    *field = value;
+                }
             }
         }
     }
@@ -116,12 +120,14 @@ std::expected<Identity, ApiError> authenticate(const RequestHeaderConfig& config
 RequestHeaderConfig request_header_config(std::vector<std::string> allowed_names,
                                           const std::vector<std::string>& username_headers,
                                           const std::vector<std::string>& group_headers,
-                                          const std::vector<std::string>& extra_headers_prefix)
+                                          const std::vector<std::string>& extra_headers_prefix,
+                                          const std::vector<std::string>& uid_headers)
 {
     RequestHeaderConfig config{true, std::move(allowed_names)};
     for (auto [given, field] : {std::pair{&username_headers, &config.username_headers},
                                 std::pair{&group_headers, &config.group_headers},
-                                std::pair{&extra_headers_prefix, &config.extra_headers_prefix}}) {
+                                std::pair{&extra_headers_prefix, &config.extra_headers_prefix},
+                                std::pair{&uid_headers, &config.uid_headers}}) {
         if (!given->empty()) {
             *field = *given;
         }

@@ -23,6 +23,7 @@ struct Identity {
     std::string user;
     std::vector<std::string> groups;
     std::map<std::string, std::vector<std::string>> extra;
+    std::string uid{}; ///< as a TokenReview or a request-header UID header gives it; often empty
 };
 
 /// What the TLS layer learnt about the client's certificate, verified once per connection
@@ -54,6 +55,8 @@ struct RequestHeaderConfig {
     std::vector<std::string> username_headers{"X-Remote-User"};
     std::vector<std::string> group_headers{"X-Remote-Group"};
     std::vector<std::string> extra_headers_prefix{"X-Remote-Extra-"};
+    /// Headers naming the user's UID (Kubernetes suggests X-Remote-Uid); none by default.
+    std::vector<std::string> uid_headers{};
 };
 
 /// An enabled RequestHeaderConfig: `allowed_names`, and each header list that is not empty in
@@ -61,7 +64,8 @@ struct RequestHeaderConfig {
 [[nodiscard]] RequestHeaderConfig request_header_config(std::vector<std::string> allowed_names,
                                                         const std::vector<std::string>& username_headers,
                                                         const std::vector<std::string>& group_headers,
-                                                        const std::vector<std::string>& extra_headers_prefix);
+                                                        const std::vector<std::string>& extra_headers_prefix,
+                                                        const std::vector<std::string>& uid_headers = {});
 
 /// How requests are authenticated at a moment: request headers from the aggregator, client
 /// certificates of the client CA, bearer tokens. Built from flags and, in a cluster, from the

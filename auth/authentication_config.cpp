@@ -132,7 +132,8 @@ complete_from_cluster(const apiserver::AuthenticationSettings& from_flags, const
         settings.request_header_ca = std::move(*ca);
         settings.request_header = apiserver::request_header_config(
             config.requestheader_allowed_names, config.requestheader_username_headers,
-            config.requestheader_group_headers, config.requestheader_extra_headers_prefix);
+            config.requestheader_group_headers, config.requestheader_extra_headers_prefix,
+            config.requestheader_uid_headers);
     }
     if (!from_flags.client_certificates && !config.client_ca_pem.empty()) {
         auto ca = apiserver::CertificateBundle::parse(config.client_ca_pem, origin + "client-ca-file");

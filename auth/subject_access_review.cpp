@@ -40,7 +40,7 @@ json subject_access_review(const User& user, const apiserver::RequestAttributes&
         spec["nonResourceAttributes"] = std::move(non_resource);
     }
     set_unless_empty(spec, "user", user.identity.user);
-    set_unless_empty(spec, "uid", user.uid);
+    set_unless_empty(spec, "uid", user.identity.uid);
     set_unless_empty(spec, "groups", user.identity.groups);
     set_unless_empty(spec, "extra", user.identity.extra);
     return {{"apiVersion", "authorization.k8s.io/v1"},

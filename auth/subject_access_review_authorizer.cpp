@@ -97,7 +97,7 @@ std::optional<apiserver::Authorization>
 SubjectAccessReviewAuthorizer::cached(const apiserver::Identity& identity,
                                       const apiserver::RequestAttributes& attributes) const
 {
-    auto decision = cached(User{identity, ""}, attributes);
+    auto decision = cached(User{identity}, attributes);
     if (!decision) {
         return std::nullopt;
     }
@@ -108,7 +108,7 @@ void SubjectAccessReviewAuthorizer::authorize_async(const apiserver::Identity& i
                                                     const apiserver::RequestAttributes& attributes,
                                                     apiserver::Authorizer::Callback done) const
 {
-    authorize_async(User{identity, ""}, attributes,
+    authorize_async(User{identity}, attributes,
                     [identity, attributes, done = std::move(done)](const Decision& decision) {
                         done(to_authorization(identity, attributes, decision));
                     });

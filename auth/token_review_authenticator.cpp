@@ -68,7 +68,7 @@ TokenResult user_from_token_review(const json& review)
     }
     User user;
     user.identity.user = info.value("username", "");
-    user.uid = info.value("uid", "");
+    user.identity.uid = info.value("uid", "");
     user.identity.groups = strings(info, "groups");
     if (std::find(user.identity.groups.begin(), user.identity.groups.end(), "system:authenticated") ==
         user.identity.groups.end()) {

@@ -6,11 +6,9 @@
 
 namespace ihpa::auth {
 
-/// An authenticated caller as Kubernetes' `user.Info`: the identity the server's authorizer
-/// sees plus the UID a TokenReview reports (request-header authentication gives none).
+/// An authenticated caller as Kubernetes' `user.Info` (name, UID, groups, extra).
 struct User {
     apiserver::Identity identity;
-    std::string uid{};
 };
 
 } // namespace ihpa::auth

@@ -83,10 +83,12 @@ ServeAuthentication::create(const AuthenticationFlags& flags, const apiserver::S
         s.from_flags.request_header_ca = std::move(*ca);
         s.from_flags.request_header = apiserver::request_header_config(
             server.requestheader_allowed_names, flags.username_headers, flags.group_headers,
-            flags.extra_headers_prefix);
-    } else if (!flags.username_headers.empty() || !flags.group_headers.empty() || !flags.extra_headers_prefix.empty()) {
-        return std::unexpected("--requestheader-username-headers, --requestheader-group-headers and "
-                               "--requestheader-extra-headers-prefix need --requestheader-client-ca-file");
+            flags.extra_headers_prefix, flags.uid_headers);
+    } else if (!flags.username_headers.empty() || !flags.group_headers.empty() ||
+               !flags.extra_headers_prefix.empty() || !flags.uid_headers.empty()) {
+        return std::unexpected("--requestheader-username-headers, --requestheader-group-headers, "
+                               "--requestheader-extra-headers-prefix and --requestheader-uid-headers "
+                               "need --requestheader-client-ca-file");
     }
     if (!flags.client_ca_file.empty()) {
         auto ca = apiserver::CertificateBundle::load(flags.client_ca_file, "--client-ca-file");
@@ -231,6 +233,9 @@ void add_authentication_flags(CLI::App& serve, AuthenticationFlags& flags)
         ->delimiter(',');
     serve.add_option("--requestheader-extra-headers-prefix", flags.extra_headers_prefix,
                      "Header prefixes of user extras (comma separated; default X-Remote-Extra-)")
+        ->delimiter(',');
+    serve.add_option("--requestheader-uid-headers", flags.uid_headers,
+                     "Headers naming the user's UID (comma separated; default none, X-Remote-Uid is usual)")
         ->delimiter(',');
     serve.add_flag("--authentication-skip-lookup", flags.skip_lookup,
                    "Do not read the extension-apiserver-authentication ConfigMap: the flags alone configure "

@@ -21,6 +21,7 @@ struct AuthenticationFlags {
     std::vector<std::string> username_headers;   ///< empty: X-Remote-User
     std::vector<std::string> group_headers;      ///< empty: X-Remote-Group
     std::vector<std::string> extra_headers_prefix; ///< empty: X-Remote-Extra-
+    std::vector<std::string> uid_headers;          ///< empty: no UID header
     bool skip_lookup = false;
     bool tolerate_lookup_failure = false;
     std::string token_cache_ttl = "10s";

@@ -39,6 +39,20 @@ TEST(AuthnTest, ReadsUserGroupsAndExtraFromTheAggregatorHeaders)
                                                           "system:authenticated"}));
     EXPECT_EQ(identity->extra.at("scopes"), (std::vector<std::string>{"view", "edit"}));
     EXPECT_EQ(identity->extra.at("acme.com/project"), std::vector<std::string>{"ihpa"});
+    EXPECT_EQ(identity->uid, ""); // no UID header is configured by default
+}
+
+TEST(AuthnTest, ConfiguredUidHeadersNameTheUid)
+{
+    RequestHeaderConfig config = enabled();
+    config.uid_headers = {"X-Remote-Uid"};
+    const auto identity = authenticate(config, kProxyCert,
+                                       {{"X-Remote-User", "jane"}, {"x-remote-uid", "6c2f-uid"}});
+    ASSERT_TRUE(identity) << identity.error().message;
+    EXPECT_EQ(identity->uid, "6c2f-uid");
+    const auto built = request_header_config({}, {}, {}, {}, {"X-Uid"});
+    EXPECT_EQ(built.uid_headers, std::vector<std::string>{"X-Uid"});
+    EXPECT_EQ(built.username_headers, std::vector<std::string>{"X-Remote-User"});
 }
 
 TEST(AuthnTest, AuthenticatedGroupIsNotDuplicated)

@@ -7,6 +7,8 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+
 namespace ihpa::auth {
 namespace {
 
@@ -35,8 +37,8 @@ apiserver::RequestAttributes read_of(const std::string& metric, const std::strin
             .resource = metric};
 }
 
-const User kAlice{{"alice", {"system:authenticated"}, {}}, ""};
-const User kBob{{"bob", {"system:authenticated"}, {}}, ""};
+const User kAlice{{"alice", {"system:authenticated"}, {}}};
+const User kBob{{"bob", {"system:authenticated"}, {}}};
 
 struct AuthorizerTest : ::testing::Test {
     ManualClock time;
@@ -72,13 +74,26 @@ TEST_F(AuthorizerTest, PostsTheReviewAndFollowsItsAnswer)
     EXPECT_EQ(bodies[1]["spec"]["user"], "bob");
 }
 
+TEST_F(AuthorizerTest, TheServersSeamPassesTheUidOnToTheReview)
+{
+    SubjectAccessReviewAuthorizer authorizer(*cluster.client, options());
+    apiserver::Identity jane{"jane", {"system:authenticated"}, {}, "uid-of-jane"};
+    std::promise<bool> decided;
+    authorizer.authorize_async(jane, read_of("qps"),
+                               [&](const apiserver::Authorization& a) { decided.set_value(a.allowed); });
+    EXPECT_FALSE(decided.get_future().get()); // only alice is allowed
+    const auto bodies = posted(cluster.server, kReviews);
+    ASSERT_EQ(bodies.size(), 1U);
+    EXPECT_EQ(bodies[0]["spec"]["uid"], "uid-of-jane");
+}
+
 TEST_F(AuthorizerTest, AllowsHealthPathsAndSystemMastersWithoutAReview)
 {
     SubjectAccessReviewAuthorizer authorizer(*cluster.client, options());
     for (const std::string path : {"/healthz", "/livez", "/readyz"}) {
         EXPECT_TRUE(authorizer.cached(kBob, get_path(path)).value().allowed) << path;
     }
-    const User admin{{"kubernetes-admin", {"system:masters", "system:authenticated"}, {}}, ""};
+    const User admin{{"kubernetes-admin", {"system:masters", "system:authenticated"}, {}}};
     EXPECT_TRUE(authorizer.authorize(admin, read_of("qps")).allowed);
     EXPECT_FALSE(authorizer.cached(kBob, get_path("/healthz/etcd")).has_value());
     EXPECT_EQ(authorizer.reviews_sent(), 0U);

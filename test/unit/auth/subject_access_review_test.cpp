@@ -12,8 +12,7 @@ using nlohmann::json;
 
 const User kHpa{{"system:serviceaccount:kube-system:horizontal-pod-autoscaler",
                  {"system:serviceaccounts", "system:serviceaccounts:kube-system", "system:authenticated"},
-                 {}},
-                ""};
+                 {}}};
 
 apiserver::RequestAttributes metric_read()
 {
@@ -41,7 +40,7 @@ TEST(SubjectAccessReview, OfAMetricReadIsTheResourceReviewOfTheContract)
 
 TEST(SubjectAccessReview, OfDiscoveryAndOpenApiAreNonResourceReviews)
 {
-    const User aggregator{{"system:aggregator", {"system:authenticated"}, {}}, ""};
+    const User aggregator{{"system:aggregator", {"system:authenticated"}, {}}};
     for (const std::string path : {"/apis/external.metrics.k8s.io/v1beta1", "/openapi/v2"}) {
         SCOPED_TRACE(path);
         const json review = subject_access_review(aggregator, get_path(path));
@@ -53,7 +52,7 @@ TEST(SubjectAccessReview, OfDiscoveryAndOpenApiAreNonResourceReviews)
 
 TEST(SubjectAccessReview, CarriesUidAndExtraWhenTheUserHasThem)
 {
-    const User user{{"jane", {}, {{"scopes.example.com", {"a", "b"}}}}, "u-1"};
+    const User user{{"jane", {}, {{"scopes.example.com", {"a", "b"}}}, "u-1"}};
     const json spec = subject_access_review(user, metric_read())["spec"];
     EXPECT_EQ(spec["uid"], "u-1");
     EXPECT_EQ(spec["extra"], (json{{"scopes.example.com", {"a", "b"}}}));

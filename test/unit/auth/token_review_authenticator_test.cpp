@@ -49,7 +49,7 @@ TEST_F(TokenTest, AGoodTokenIsItsServiceAccountWithAuthenticatedAdded)
     const TokenResult result = authenticator.authenticate("good");
     ASSERT_TRUE(result) << result.error();
     EXPECT_EQ(result->identity.user, "system:serviceaccount:ns:sa");
-    EXPECT_EQ(result->uid, "uid-sa");
+    EXPECT_EQ(result->identity.uid, "uid-sa");
     EXPECT_EQ(result->identity.groups,
               (std::vector<std::string>{"system:serviceaccounts", "system:serviceaccounts:ns", "system:authenticated"}));
     EXPECT_EQ(result->identity.extra.at("authentication.kubernetes.io/pod-name"), std::vector<std::string>{"p-1"});
