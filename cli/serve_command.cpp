@@ -9,6 +9,7 @@
 #include "cli/build_info.hpp"
 #include "cli/command.hpp"
 #include "cli/controller_loop.hpp"
+#include "cli/duration_flag.hpp"
 #include "cli/embedded_files.hpp"
 #include "cli/serve_authentication.hpp"
 
@@ -209,6 +210,18 @@ void add_serve_command(CLI::App& app, CommandAction& action)
     cmd->add_option("--max-requests-inflight", s.max_requests_inflight,
                     "Requests in flight above this get 429")
         ->capture_default_str();
+    cmd->add_option_function<std::string>(
+           "--request-timeout",
+           [&s](const std::string& text) {
+               auto timeout = duration_flag("--request-timeout", text);
+               if (!timeout) {
+                   throw CLI::ValidationError(timeout.error());
+               }
+               s.request_timeout = *timeout;
+           },
+           "A request must arrive in full, from its first byte, and its answer be written within "
+           "this; else the connection is closed")
+        ->default_str("30s");
     cmd->add_option("--config", flags->config_file,
                     "Adapter configuration YAML (sources and metrics); default: the built-in demo")
         ->check(CLI::ExistingFile);

@@ -256,6 +256,34 @@ TEST_F(ServeTest, SigtermFinishesInFlightRequestsAndExitsZero)
     EXPECT_NE(serve.process->output().find("shutting down"), std::string::npos);
 }
 
+TEST_F(ServeTest, ARequestTrickledInIsClosedAtTheRequestTimeoutNotTheIdleTimeout)
+{
+    // Slowloris: a request's first byte, then nothing. The wait for a request may last the idle
+    // timeout (90 s); once a byte of it has arrived, the request timeout bounds the rest.
+    std::vector<std::string> flags = anonymous_serve_flags();
+    flags.insert(flags.end(), {"--request-timeout", "1s"});
+    auto serve = start(flags);
+    ASSERT_NE(serve.port, 0);
+    const auto client = Certificates::get().client();
+    HttpsConnection first(serve.port, client);
+    ASSERT_TRUE(first.connected()) << first.error();
+    ASSERT_TRUE(first.send_raw("G"));
+    EXPECT_TRUE(first.wait_closed()) << "still open 10 s after a 1 s request timeout";
+
+    // The same for the next request on a kept-alive connection.
+    HttpsConnection kept(serve.port, client);
+    ASSERT_TRUE(kept.send_get("/healthz"));
+    const auto response = kept.read_response();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 200);
+    ASSERT_TRUE(kept.send_raw("GET /hea"));
+    EXPECT_TRUE(kept.wait_closed()) << "still open 10 s after a 1 s request timeout";
+
+    const auto health = https_get(serve.port, "/healthz", {}, client);
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+}
+
 /// Writes a kubeconfig that points kubectl at the server with the test CA.
 std::string write_kubeconfig(const std::string& dir, int port)
 {
