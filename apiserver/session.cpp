@@ -185,6 +185,11 @@ private:
             IHPA_VLOG(4, "server") << "read from " << remote_ << " failed: " << ec.message();
             return finish();
         }
+        if (parser_->get().count(http::field::transfer_encoding) > 0 && !parser_->chunked()) {
+            // RFC 9112 §6.3: without chunked as the final coding the body's length is unknown, and
+            // a proxy in front may take the rest for another request (smuggling): 400 and close.
+            return send_error(bad_request("Transfer-Encoding must end with chunked"));
+        }
         handle_request(parser_->release());
     }
 

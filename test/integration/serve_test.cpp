@@ -284,6 +284,27 @@ TEST_F(ServeTest, ARequestTrickledInIsClosedAtTheRequestTimeoutNotTheIdleTimeout
     EXPECT_EQ(health->status, 200);
 }
 
+TEST_F(ServeTest, ATransferEncodingThatDoesNotEndInChunkedIs400AndClosesTheConnection)
+{
+    // The body's length is unknown (RFC 9112 §6.3): a proxy in front could take what follows for
+    // a request of its own, so the server must not answer the request nor read on.
+    auto serve = start(anonymous_serve_flags());
+    ASSERT_NE(serve.port, 0);
+    const auto client = Certificates::get().client();
+    for (const std::string coding : {"gzip", "gzip, chunked, identity"}) {
+        SCOPED_TRACE(coding);
+        HttpsConnection connection(serve.port, client);
+        ASSERT_TRUE(connection.send_raw("GET /apis HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding +
+                                        "\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+        const auto response = connection.read_response();
+        ASSERT_TRUE(response);
+        EXPECT_EQ(response->status, 400) << response->body;
+        EXPECT_NE(response->body.find("Transfer-Encoding must end with chunked"), std::string::npos)
+            << response->body;
+        EXPECT_FALSE(connection.read_response()) << "the request after it was answered";
+    }
+}
+
 /// Writes a kubeconfig that points kubectl at the server with the test CA.
 std::string write_kubeconfig(const std::string& dir, int port)
 {
