@@ -90,7 +90,6 @@ KINDS = {
         req("GET " + METRIC + "?labelSelector=app+in+(a,b HTTP/1.1"),
         req("GET " + METRIC + "?labelSelector=" + "a%3Db," * 3000 + " HTTP/1.1"),
         req("GET " + METRIC + "?labelSelector=%3D%3D HTTP/1.1"),
-        req("GET " + METRIC + "?labelSelector=app%3Ddemo&labelSelector=x%3D%3D HTTP/1.1"),
         req("GET " + METRIC + "?labelSelector=app%3E3 HTTP/1.1"),
     ],
     "bad method": [
@@ -107,10 +106,11 @@ KINDS = {
         req("GET /apis HTTP/1.1", ["X-Big: " + "z" * 80000]),
         req("GET /apis HTTP/1.1", ["X-H%d: v" % i for i in range(8000)]),
         req("GET /apis HTTP/1.1", ["X-Nul: a\x00b"]),
-        req("GET /apis HTTP/1.1", ["X-Fold: a", " continued"]),
         req("GET /apis HTTP/1.1", ["Content-Length: 5", "Content-Length: 6"], b"12345"),
         req("GET /apis HTTP/1.1", ["Content-Length: -5"]),
         req("GET /apis HTTP/1.1", ["Transfer-Encoding: gzip, chunked, identity"]),
+        req("GET /apis HTTP/1.1", ["Transfer-Encoding: gzip"], b"GET /healthz HTTP/1.1\r\n\r\n"),
+        req("POST /apis HTTP/1.1", ["Content-Length: 3", "Transfer-Encoding: chunked"], b"0\r\n\r\n"),
         req("GET " + METRIC + " HTTP/1.1", ["Accept: text/html"]),
     ],
     "oversized body": [

@@ -2,8 +2,9 @@
 # The bad-input bench: malformed requests on the wire while normal clients are measured.
 # `ihpa serve` (built-in demo) gets --count malformed requests from bench/bad_input.py, 8 at a
 # time, each on a new connection, round robin over eight kinds: bad paths, bad label selectors,
-# bad methods, bad headers (no colon, 80 KB, 8,000 headers, NUL, folding, duplicate or negative
-# Content-Length), oversized bodies (declared or sent, plain or chunked), truncated bodies (cut by
+# bad methods, bad headers (no colon, 80 KB, 8,000 headers, NUL, duplicate or negative
+# Content-Length, Transfer-Encoding not ending in chunked or beside a Content-Length, an Accept
+# nothing satisfies), oversized bodies (declared or sent, plain or chunked), truncated bodies (cut by
 # close_notify, bad chunk sizes), bad HTTP (garbage request lines, HTTP/9.9, HTTP/2 preface) and
 # bad TLS (plain HTTP, truncated or junk ClientHellos, SSLv2, TLS 1.0/1.1); plus --stalled
 # requests that stop half-way through the headers and wait (the server's request timeout must

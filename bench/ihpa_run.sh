@@ -90,11 +90,11 @@ status_of() {
 }
 
 # metric FAMILY [LABEL_SUBSTRING] → the first value of that family on /metrics whose labels
-# contain the substring (empty when absent).
+# contain the substring (empty when absent). awk reads to the end: an early exit would fail curl.
 metric() {
     fetch /metrics | awk -v name="$1" -v labels="${2:-}" '
         { split($1, parts, "{") }
-        parts[1] == name && index($1, labels) > 0 { print $2; exit }'
+        !found && parts[1] == name && index($1, labels) > 0 { print $2; found = 1 }'
 }
 
 # rss_mib PID → VmRSS in MiB (one decimal).
