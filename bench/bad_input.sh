@@ -44,34 +44,25 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
-say() { echo "bad_input.sh: $*" >&2; }
-die() { say "$*"; exit 1; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ihpa-bad-input.XXXXXX")
+bench=bad_input
 . "$root/bench/ihpa_run.sh"
-. "$root/bench/wrk_run.sh"
-cleanup() { stop_all; rm -rf "$tmp"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 need_tools wrk curl openssl python3
 ihpa=$(ensure_ihpa "$ihpa")
 
 start_serve "$tmp/ihpa.log" --threads 2
 path=/apis/external.metrics.k8s.io/v1beta1/namespaces/default/demo_requests_forecast
 url=https://127.0.0.1:$port$path
-export PACE_INTERVAL_US=$((1000000 * 2 / rate))
+pace "$rate"
 say "ihpa on :$port; normal clients alone for ${window}s"
 before=$(wrk_run before "$url" 10 "${window}s" -s "$root/bench/paced.lua")
 
-# During: wrk runs until the malformed requests are done (a long window, stopped at the end).
-wrk -t2 -c10 -d600s --latency -s "$root/bench/paced.lua" "$url" >"$tmp/wrk-during.txt" 2>&1 &
-wrk_pid=$!
-track_pid "$wrk_pid"
+# During: wrk runs until the malformed requests are done.
+wrk_start during "$url"
 started=$(date +%s.%N)
 "$python" "$root/bench/bad_input.py" "$port" "$tmp/certs/serving-ca.crt" "$count" "$stalled" >"$tmp/kinds.txt"
 attack_s=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN {printf "%.1f", e - s}')
-kill -INT "$wrk_pid" # wrk prints its figures on SIGINT
-wait "$wrk_pid" || true
-during=$(wrk_figures "$tmp/wrk-during.txt" during)
+wrk_stop during
+during=$figures
 kill -0 "$ihpa_pid" 2>/dev/null || die "ihpa exited: $(tail -20 "$tmp/ihpa.log")"
 after=$(status_of "$path")
 handshake_errors=$(metric ihpa_apiserver_tls_handshake_errors_total)

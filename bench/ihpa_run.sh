@@ -1,7 +1,16 @@
-# Sourced by the fault and load benches (soak, outage, bad_input, slow_clients): the ihpa binary,
-# free ports, starting `ihpa serve` and stopping exactly the processes a script started, and
-# reading the server's /metrics and memory. The caller defines die() and $tmp (a scratch folder)
-# and sets $root (the repository).
+# Sourced by the fault and load benches (soak, outage, bad_input, slow_clients) once they have
+# set $root (the repository) and $bench (the script's name): say/die, a scratch folder $tmp
+# removed at exit with every process the script started (and only those), the ihpa binary, free
+# ports, starting `ihpa serve`, paced wrk runs (bench/wrk_run.sh, bench/paced.lua), and reading
+# the server's /metrics and memory.
+
+say() { echo "$bench.sh: $*" >&2; }
+die() { say "$*"; exit 1; }
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ihpa-$bench.XXXXXX")
+cleanup() { stop_all; rm -rf "$tmp"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+. "$root/bench/wrk_run.sh"
 
 # ensure_ihpa PATH_OR_EMPTY → prints the binary to use: PATH, or a Release build in build-release/.
 ensure_ihpa() {
@@ -99,3 +108,19 @@ metric() {
 
 # rss_mib PID → VmRSS in MiB (one decimal).
 rss_mib() { awk '$1 == "VmRSS:" {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+
+# pace RATE: paced.lua's schedule for RATE requests per second in total over wrk's two threads.
+pace() { export PACE_INTERVAL_US=$((1000000 * 2 / $1)); }
+
+# wrk_start LABEL URL: paced wrk (-t2 -c10) in the background until wrk_stop LABEL, which sets
+# $figures to what wrk_run prints (call it in this shell, not in $(...): it waits for wrk).
+wrk_start() {
+    wrk -t2 -c10 -d3600s --latency -s "$root/bench/paced.lua" "$2" >"$tmp/wrk-$1.txt" 2>&1 &
+    wrk_pid=$!
+    track_pid "$wrk_pid"
+}
+wrk_stop() {
+    kill -INT "$wrk_pid" # wrk prints its figures on SIGINT
+    wait "$wrk_pid" || true
+    figures=$(wrk_figures "$tmp/wrk-$1.txt" "$1")
+}

@@ -56,19 +56,8 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
-say() { echo "outage.sh: $*" >&2; }
-die() { say "$*"; exit 1; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ihpa-outage.XXXXXX")
+bench=outage
 . "$root/bench/ihpa_run.sh"
-. "$root/bench/wrk_run.sh"
-wrk_loop_pid=""
-cleanup() {
-    [[ -n $wrk_loop_pid ]] && stop_pid "$wrk_loop_pid"
-    stop_all
-    rm -rf "$tmp"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 need_tools prometheus promtool redis-server wrk curl openssl python3
 ihpa=$(ensure_ihpa "$ihpa")
 peers=$root/bench/outage_peers.py
@@ -149,7 +138,7 @@ gv=/apis/external.metrics.k8s.io/v1beta1/namespaces/default
 metrics=(prom_load_forecast prom_load redis_depth_forecast redis_depth)
 
 # --- Load: wrk on the Prometheus forecast, 10 s windows, one line per window -----------------------
-export PACE_INTERVAL_US=$((1000000 * 2 / rate))
+pace "$rate"
 (
     set +e
     until [[ -e $tmp/stop-load ]]; do
@@ -162,6 +151,7 @@ export PACE_INTERVAL_US=$((1000000 * 2 / rate))
     done
 ) &
 wrk_loop_pid=$!
+track_pid "$wrk_loop_pid"
 
 # --- Sampling ---------------------------------------------------------------------------------------
 quantity() { # a Kubernetes quantity (123, 123m, 1.5k) → a plain number
@@ -235,7 +225,6 @@ sleep 20 # a few polls more, for the backfill and the history counts to settle
 take_sample after
 touch "$tmp/stop-load"
 wait "$wrk_loop_pid" || true
-wrk_loop_pid=""
 kill -0 "$ihpa_pid" 2>/dev/null || die "ihpa exited: $(tail -20 "$tmp/ihpa.log")"
 
 # --- Checks and tables ---------------------------------------------------------------------------------

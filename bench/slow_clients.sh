@@ -51,14 +51,8 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
-say() { echo "slow_clients.sh: $*" >&2; }
-die() { say "$*"; exit 1; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ihpa-slow-clients.XXXXXX")
+bench=slow_clients
 . "$root/bench/ihpa_run.sh"
-. "$root/bench/wrk_run.sh"
-cleanup() { stop_all; rm -rf "$tmp"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 need_tools wrk curl openssl python3
 ihpa=$(ensure_ihpa "$ihpa")
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
@@ -68,15 +62,13 @@ path=/apis/external.metrics.k8s.io/v1beta1/namespaces/default/demo_requests_fore
 url=https://127.0.0.1:$port$path
 driver=$root/bench/slow_clients.py
 ca=$tmp/certs/serving-ca.crt
-export PACE_INTERVAL_US=$((1000000 * 2 / rate))
+pace "$rate"
 
 say "ihpa on :$port (--max-connections $max_connections); normal clients alone for ${window}s"
 unloaded=$(wrk_run unloaded "$url" 10 "${window}s" -s "$root/bench/paced.lua")
 
 say "attack: $slowloris slowloris, $readers slow readers, $idle idle, $silent without handshake"
-wrk -t2 -c10 -d600s --latency -s "$root/bench/paced.lua" "$url" >"$tmp/wrk-during.txt" 2>&1 &
-wrk_pid=$!
-track_pid "$wrk_pid"
+wrk_start during "$url"
 sleep 1 # wrk's connections first, so the attack cannot take their places
 started=$(date +%s)
 "$python" "$driver" attack "$port" "$ca" "$slowloris" "$readers" "$idle" "$silent" >"$tmp/attack.txt" &
@@ -90,9 +82,8 @@ while kill -0 "$attack_pid" 2>/dev/null; do
 done
 wait "$attack_pid" || die "the attack driver failed"
 attack_s=$(($(date +%s) - started))
-kill -INT "$wrk_pid"
-wait "$wrk_pid" || true
-during=$(wrk_figures "$tmp/wrk-during.txt" during)
+wrk_stop during
+during=$figures
 kill -0 "$ihpa_pid" 2>/dev/null || die "ihpa exited: $(tail -20 "$tmp/ihpa.log")"
 say "normal clients alone again for ${window}s"
 unloaded_after=$(wrk_run unloaded-after "$url" 10 "${window}s" -s "$root/bench/paced.lua")
