@@ -21,7 +21,8 @@
 #               (samples within 2 s of a limit are not judged: the two reads are not simultaneous)
 #   pass-through  200 while the value is at most 10 minutes old, 503 after
 #   wrk         no socket errors; non-2xx only in windows where a 503 is due (age > hardStaleness)
-#   log         each source's failure logged (warn) and its recovery (info)
+#   log         each source's failure logged (warn) and its recovery (info); each forecast's
+#               change to stale and to unavailable logged
 #   recovery    each source up again, its forecast state back to forecast; Prometheus' forecast
 #               history back to its count before the outage (the gap backfilled), Redis' short
 #               of it by about the gap (no history to backfill)
@@ -291,6 +292,11 @@ for s in prom redis; do
     grep -q "source $s: " "$tmp/ihpa.log" || fail "the log has no failure line for source $s"
     grep -q "source $s recovered" "$tmp/ihpa.log" || fail "the log has no recovery line for source $s"
 done
+for f in prom_load_forecast redis_depth_forecast; do
+    for change in "forecast -> stale" "stale -> unavailable"; do
+        grep -q "forecast: $f: $change" "$tmp/ihpa.log" || fail "the log has no line '$f: $change'"
+    done
+done
 [[ -n $recovered_prom ]] || fail "Prometheus' forecast did not recover within 7 minutes"
 [[ -n $recovered_redis ]] || fail "Redis' forecast did not recover within 7 minutes"
 read -r points_after_prom points_after_redis backfill_after < <(awk 'END {print $14, $18, $20}' "$tmp/samples.tsv")
@@ -326,9 +332,9 @@ echo "Recovery: sources back at t=$outage_end s; Prometheus forecast served from
     "$backfill_after after. Forecast history points before/after: Prometheus $points_before_prom/$points_after_prom" \
     "(gap of ~$gap_slots_prom slots), Redis $points_before_redis/$points_after_redis."
 echo
-echo "Log lines about the sources:"
+echo "Log lines about the sources and the forecasts' states:"
 echo
-grep -E "source (prom|redis)" "$tmp/ihpa.log" | sed 's/^/    /'
+grep -E "source (prom|redis)|forecast: (prom_load|redis_depth)_forecast:" "$tmp/ihpa.log" | sed 's/^/    /'
 echo
 echo "wrk windows (10 s each, t from the start; 503 due = the window overlaps data older than hardStaleness):"
 echo
