@@ -15,9 +15,9 @@ passed): `kind count closed_by_server still_open refused min_s median_s max_s` (
 the end of the TLS handshake, or the TCP connect for SILENT, to the server's close; refused = the
 connection failed before that).
 
-limit: opens EXTRA TLS connections at once, keeps them for 3 s, and prints
-`limit EXTRA handshaken refused refused_within_1s` (refused = closed by the server before or
-during the handshake).
+limit: opens EXTRA TLS connections at once and, holding them, 5 more one at a time, and prints
+`limit EXTRA handshaken refused probes_refused slowest_probe_ms` (refused = closed by the server
+before or during the handshake; a probe's time runs from its connect to the refusal).
 """
 import asyncio
 import socket
@@ -140,13 +140,17 @@ async def limit(port, ca, extra):
         return ("open", time.monotonic() - start, writer)
 
     results = await asyncio.gather(*[one() for _ in range(extra)])
-    await asyncio.sleep(3)
-    for what, _, writer in results:
+    # With the burst's connections held, probes one at a time: how long a refusal takes alone.
+    probes = [await one() for _ in range(5)]
+    await asyncio.sleep(1)
+    for what, _, writer in results + probes:
         if writer is not None:
             writer.close()
-    refused = [t for what, t, _ in results if what == "refused"]
-    print("limit", extra, sum(1 for r in results if r[0] == "open"), len(refused),
-          sum(1 for t in refused if t < 1.0), flush=True)
+    refused = sum(1 for what, _, _ in results if what == "refused")
+    probe_refused = [t for what, t, _ in probes if what == "refused"]
+    slowest = f"{1000 * max(probe_refused):.1f}" if probe_refused else "-"
+    print("limit", extra, sum(1 for r in results if r[0] == "open"), refused, len(probe_refused),
+          slowest, flush=True)
 
 
 def main():
