@@ -49,14 +49,8 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 
-say() { echo "soak.sh: $*" >&2; }
-die() { say "$*"; exit 1; }
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/ihpa-soak.XXXXXX")
+bench=soak
 . "$root/bench/ihpa_run.sh"
-. "$root/bench/wrk_run.sh"
-cleanup() { stop_all; rm -rf "$tmp"; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 need_tools wrk curl openssl python3
 ihpa=$(ensure_ihpa "$ihpa")
 
@@ -79,8 +73,7 @@ start_serve "$tmp/ihpa.log" --config "$tmp/ihpa.yaml" --threads 2 --fit-workers 
 path=/apis/external.metrics.k8s.io/v1beta1/namespaces/default/soak_001
 [[ $(status_of "$path") == 200 ]] || die "GET $path does not answer 200: $(fetch "$path")"
 url=https://127.0.0.1:$port$path
-threads=$((connections < 2 ? connections : 2))
-export PACE_INTERVAL_US=$((1000000 * threads / rate))
+pace "$rate"
 rss_start=$(rss_mib "$ihpa_pid")
 say "ihpa pid $ihpa_pid on :$port, $series forecasts, RSS $rss_start MiB; $windows windows of ${window}s at $rate req/s"
 
@@ -114,7 +107,7 @@ rss_peak=$(awk '$1 == "VmHWM:" {printf "%.1f", $2 / 1024}' "/proc/$ihpa_pid/stat
 
 echo
 echo "ihpa serve --threads 2 --fit-workers 1, $series forecasts (10 s step, 6 h history, refitInterval $refit);" \
-    "wrk -t$threads -c$connections paced to $rate req/s, ${window}s windows back to back; $(nproc) cores shared by wrk and ihpa"
+    "wrk -t2 -c$connections paced to $rate req/s, ${window}s windows back to back; $(nproc) cores shared by wrk and ihpa"
 echo
 echo "| window | req/s | p50 ms | p99 ms | errors | fit round ended | RSS MiB |"
 echo "|---:|---:|---:|---:|---:|---|---:|"
