@@ -243,7 +243,8 @@ judge=$(awk -v ms="$max_stale" -v hs="$hard_stale" -v ps="$passthrough_stale" '
         if (age == "-") return
         if (age <= ms - 2) want = "forecast"; else if (age > ms + 2 && age <= hs - 2) want = "stale"
         else if (age > hs + 2) want = "unavailable"; else return
-        if (want == "forecast" && state == "coldStart" && points < min_history) want = "coldStart"
+        # (points are read from /metrics after the metric: one poll may fall in between)
+        if (want == "forecast" && state == "coldStart" && points <= min_history) want = "coldStart"
         if (want == "forecast" && state == "notFitted" && phase == "after") want = "notFitted"
         if (want == "unavailable" && status != 503) print "t=" t " " name ": age " age " s wants 503, got " status
         if (want != "unavailable" && status != 200) print "t=" t " " name ": age " age " s wants 200, got " status
