@@ -19,7 +19,7 @@
 #   forecast    age <= maxStaleness: 200, state forecast (coldStart while under minHistory, and
 #               notFitted after the outage until the next refit); <= hardStaleness: 200, state
 #               stale and the value served is the latest observed value; older: 503, unavailable
-#               (samples within 2 s of a limit are not judged: the two reads are not simultaneous)
+#               (samples within 2 s of a limit, or with a poll between their reads, are not judged)
 #   pass-through  200 while the value is at most 10 minutes old, 503 after
 #   wrk         no socket errors; non-2xx only in windows where a 503 is due (age > hardStaleness)
 #   log         each source's failure logged (warn) and its recovery (info); each forecast's
@@ -165,8 +165,13 @@ quantity() { # a Kubernetes quantity (123, 123m, 1.5k) → a plain number
 t0=$(date +%s)
 outage_start="" outage_end=""
 : >"$tmp/samples.tsv"
-take_sample() { # one line: t phase then per metric status value, per forecast state age latest points, per source up backfilled
-    local t=$(($(date +%s) - t0)) phase=$1 m body status value fields=()
+take_sample() { # one line: t phase, per metric status value, per forecast state age latest points, per source up backfilled, per forecast age before
+    local t=$(($(date +%s) - t0)) phase=$1 m body status value fields=() ages_before
+    # The forecasts' data age before the metrics are read: a poll between the reads shows as a
+    # younger age after them, and such a sample is not judged.
+    ages_before=$(fetch /metrics | awk '/^ihpa_forecast_data_age_seconds\{/ {
+        a[index($0, "metric=\"prom_load_forecast\"") ? "p" : index($0, "metric=\"redis_depth_forecast\"") ? "r" : "x"] = $2 }
+        END {printf "%.3f %.3f", ("p" in a) ? a["p"] : -1, ("r" in a) ? a["r"] : -1}') || ages_before="-1 -1"
     for m in "${metrics[@]}"; do
         body=$(curl -s --max-time 5 -w '\n%{http_code}' --cacert "$tmp/certs/serving-ca.crt" \
             --resolve "localhost:$port:127.0.0.1" "https://localhost:$port$gv/$m" || echo 000)
@@ -189,7 +194,7 @@ take_sample() { # one line: t phase then per metric status value, per forecast s
     done
     local f line="$t $phase"
     for f in "${fields[@]}"; do line+=" ${f:--}"; done
-    echo "$line" >>"$tmp/samples.tsv"
+    echo "$line $ages_before" >>"$tmp/samples.tsv"
 }
 sample_until() { # sample_until PHASE END_EPOCH
     while (($(date +%s) < $2)); do
@@ -233,19 +238,20 @@ kill -0 "$ihpa_pid" 2>/dev/null || die "ihpa exited: $(tail -20 "$tmp/ihpa.log")
 failures=()
 fail() { failures+=("$*"); }
 # Columns of samples.tsv: 1 t, 2 phase, 3-10 status/value of the four metrics, 11-14 prom forecast
-# state age latest points, 15-18 redis forecast ditto, 19-22 prom up backfilled redis up backfilled.
+# state age latest points, 15-18 redis forecast ditto, 19-22 prom up backfilled redis up backfilled,
+# 23-24 the two forecasts' data age before the sample (-1: none).
 judge=$(awk -v ms="$max_stale" -v hs="$hard_stale" -v ps="$passthrough_stale" '
     function differs(a, b) { return a - b > 0.01 * b + 0.002 || b - a > 0.01 * b + 0.002 }
     # The fallback table (docs/adapter.md) by data age; coldStart (fewer than minHistory points)
     # and notFitted (after the outage, until the next refit reaches now + lead) serve the latest
     # value in place of the forecast.
-    function check(t, phase, name, status, value, state, age, latest, points, min_history,   want) {
-        if (age == "-") return
+    function check(t, phase, name, status, value, state, age, latest, points, min_history, before,   want) {
+        if (age == "-" || (before >= 0 && age + 0 < before + 0)) return # polled during the sample
         if (age <= ms - 2) want = "forecast"; else if (age > ms + 2 && age <= hs - 2) want = "stale"
         else if (age > hs + 2) want = "unavailable"; else return
         # (points are read from /metrics after the metric: one poll may fall in between)
         if (want == "forecast" && state == "coldStart" && points <= min_history) want = "coldStart"
-        if (want == "forecast" && state == "notFitted" && phase == "after") want = "notFitted"
+        if (want == "forecast" && state == "notFitted" && phase != "outage") want = "notFitted"
         if (want == "unavailable" && status != 503) print "t=" t " " name ": age " age " s wants 503, got " status
         if (want != "unavailable" && status != 200) print "t=" t " " name ": age " age " s wants 200, got " status
         if (state != want) print "t=" t " " name ": age " age " s wants state " want ", got " state
@@ -254,16 +260,16 @@ judge=$(awk -v ms="$max_stale" -v hs="$hard_stale" -v ps="$passthrough_stale" '
         if (want == "stale" && differs(value, latest))
             print "t=" t " " name ": stale, serves " value " instead of the latest value " latest
     }
-    function passthrough(t, name, status, age) {
-        if (age == "-" || (age > ps - 2 && age <= ps + 2)) return
+    function passthrough(t, name, status, age, before) {
+        if (age == "-" || (before >= 0 && age + 0 < before + 0) || (age > ps - 2 && age <= ps + 2)) return
         if (age <= ps && status != 200) print "t=" t " " name ": age " age " s wants 200, got " status
         if (age > ps && status != 503) print "t=" t " " name ": age " age " s wants 503, got " status
     }
     $2 != "before" || NR > 3 {
-        check($1, $2, "prom_load_forecast", $3, $4, $11, $12, $13, $14, 30)
-        passthrough($1, "prom_load", $5, $12)
-        check($1, $2, "redis_depth_forecast", $7, $8, $15, $16, $17, $18, 24)
-        passthrough($1, "redis_depth", $9, $16)
+        check($1, $2, "prom_load_forecast", $3, $4, $11, $12, $13, $14, 30, $23)
+        passthrough($1, "prom_load", $5, $12, $23)
+        check($1, $2, "redis_depth_forecast", $7, $8, $15, $16, $17, $18, 24, $24)
+        passthrough($1, "redis_depth", $9, $16, $24)
     }' "$tmp/samples.tsv")
 [[ -z $judge ]] || while IFS= read -r line; do fail "$line"; done <<<"$judge"
 
