@@ -143,10 +143,15 @@ metrics=(prom_load_forecast prom_load redis_depth_forecast redis_depth)
 pace "$rate"
 (
     set +e
+    window=""
+    trap 'kill "$window" 2>/dev/null; exit 0' TERM # stopped by the clean-up: its wrk too
     until [[ -e $tmp/stop-load ]]; do
         start=$(date +%s)
-        line=$(wrk_run "load" "https://127.0.0.1:$port$gv/prom_load_forecast" 10 10s -s "$root/bench/paced.lua" 2>/dev/null)
-        [[ -n $line ]] || line="0 0 0 -1"
+        wrk -t2 -c10 -d10s --latency -s "$root/bench/paced.lua" \
+            "https://127.0.0.1:$port$gv/prom_load_forecast" >"$tmp/wrk-load.txt" 2>&1 &
+        window=$!
+        wait "$window"
+        line=$(wrk_figures "$tmp/wrk-load.txt" load 2>/dev/null) || line="0 0 0 -1"
         non2xx=$(awk '/Non-2xx/ {print $NF}' "$tmp/wrk-load.txt")
         sockets=$(awk '/Socket errors:/ {gsub(/,/, ""); print $4 + $6 + $8 + $10}' "$tmp/wrk-load.txt")
         echo "$start $(date +%s) $line ${non2xx:-0} ${sockets:-0}" >>"$tmp/wrk.log"

@@ -343,6 +343,11 @@ TEST_F(ServeTest, BadFlagsAndConfigurationsFailWithAPreciseMessage)
     EXPECT_NE(port.output().find("--secure-port 99999 must be between 0 and 65535"), std::string::npos)
         << port.output();
 
+    ChildProcess timeout({ihpa_binary(), "serve", "--secure-port", "0", "--request-timeout", "0s"});
+    EXPECT_EQ(timeout.wait_exit(30s), 1);
+    EXPECT_NE(timeout.output().find("--request-timeout: must be longer than 0s"), std::string::npos)
+        << timeout.output();
+
     TempDir dir;
     const std::string config = dir.path() + "/bad.yaml";
     std::ofstream(config) << "sources:\n  - name: a\n    replay: {file: missing.csv}\nmetrics: []\nextra: 1\n";
