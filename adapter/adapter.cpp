@@ -142,7 +142,8 @@ std::expected<void, std::string> Adapter::apply(const AdapterConfig& config,
     }
     if (!config.external_rules.empty()) {
         next.rules = std::make_shared<ExternalRulesProvider>(
-            config.external_rules, series_sources, config.external_rules_options, clock_);
+            config.external_rules, series_sources, config.external_rules_options, registry_,
+            clock_);
     }
     const bool was_running = running_;
     stop_loops();
@@ -216,11 +217,11 @@ std::optional<SeriesRef> Adapter::pass_through_series(const std::string& name) c
 
 void Adapter::run_once(std::chrono::system_clock::time_point now)
 {
+    if (applied_.rules) {
+        applied_.rules->run_once(now); // discovery and expiry first: the pollers then poll what is subscribed
+    }
     for (const auto& poller : registry_.pollers()) {
         poller->run_once(now);
-    }
-    if (applied_.rules) {
-        applied_.rules->run_once(now);
     }
     fitter_.run_once(now);
 }

@@ -226,8 +226,10 @@ void add_serve_command(CLI::App& app, CommandAction& action)
                     "Adapter configuration YAML (sources and metrics); default: the built-in demo")
         ->check(CLI::ExistingFile);
     cmd->add_option("--state-dir", flags->state_dir,
-                    "Directory for history snapshots (written every --snapshot-interval and at "
-                    "shutdown, loaded at start); empty: history is not persisted")
+                    "Directory for the history: a write-ahead log of every poll round (made durable "
+                    "before the points count as stored) and snapshots (every --snapshot-interval and "
+                    "at shutdown); start-up loads the snapshot and replays the log; empty: history is "
+                    "not persisted")
         ->check(CLI::ExistingDirectory);
     cmd->add_option("--snapshot-interval", flags->snapshot_interval_seconds,
                     "Seconds between history snapshots")

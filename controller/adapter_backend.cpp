@@ -3,32 +3,14 @@
 #include "common/text.hpp"
 
 namespace ihpa::controller {
-namespace {
-
-adapter::ForecastSettings to_adapter_settings(const ForecastSettings& s)
-{
-    adapter::ForecastSettings out;
-    out.shift = s.shift;
-    out.model = s.model;
-    out.step = s.step;
-    out.history = s.history;
-    out.min_history = s.min_history;
-    out.max_staleness = s.max_staleness;
-    out.hard_staleness = s.hard_staleness;
-    out.refit_interval = s.refit_interval;
-    out.seasonality = s.seasonality;
-    return out;
-}
-
-} // namespace
 
 adapter::ForecastConfig to_forecast_config(const DesiredForecast& forecast)
 {
     adapter::ForecastConfig config;
     config.name = forecast.name;
     config.ihpa = adapter::IhpaRef{forecast.namespace_, forecast.ihpa, forecast.metric};
-    config.series = adapter::SeriesRef{forecast.series.source, forecast.series.query};
-    config.settings = to_adapter_settings(forecast.settings);
+    config.series = forecast.series;
+    config.settings = forecast.settings;
     return config;
 }
 

@@ -1,5 +1,7 @@
 #include "controller/forecast_plan.hpp"
 
+#include "adapter/serving/forecast_registry.hpp"
+
 #include <algorithm>
 
 namespace ihpa::controller {
@@ -145,13 +147,15 @@ std::expected<SeriesSource, std::string> derive_source(const Ihpa& ihpa,
 
 std::string forecast_id(const DesiredForecast& forecast)
 {
-    return "ihpa/" + forecast.namespace_ + "/" + forecast.ihpa + "/" + forecast.metric;
+    adapter::ForecastConfig config;
+    config.ihpa = adapter::IhpaRef{forecast.namespace_, forecast.ihpa, forecast.metric};
+    return adapter::forecast_id(config);
 }
 
 std::map<std::string, std::string> forecast_labels(const std::string& ihpa,
                                                    const std::string& metric)
 {
-    return {{kNameLabel, ihpa}, {kMetricLabel, metric}};
+    return adapter::ihpa_labels(adapter::IhpaRef{{}, ihpa, metric});
 }
 
 std::optional<std::string> resource_query(const std::string& resource, const std::string& ns,

@@ -19,12 +19,8 @@ inline constexpr const char* kForecastMetricName = "ihpa-forecast";
 inline constexpr const char* kNameLabel = "ihpa.dev/name";
 inline constexpr const char* kMetricLabel = "ihpa.dev/metric";
 
-/// Which series of which adapter source: maps 1:1 to the adapter's `SeriesRef`.
-struct SeriesSource {
-    std::string source; ///< the adapter's source name
-    std::string query;  ///< in that source's syntax
-    bool operator==(const SeriesSource&) const = default;
-};
+/// Which series of which adapter source: the adapter's `SeriesRef` itself.
+using SeriesSource = adapter::SeriesRef;
 
 /// One forecast series an IHPA asks the adapter's forecast registry for. Maps 1:1 to the
 /// adapter's `ForecastConfig` with `ihpa` set: `name` → name, (`namespace_`, `ihpa`,

@@ -69,6 +69,19 @@ void Poller::remove_target(const std::string& key)
     targets_.erase(key);
 }
 
+void Poller::set_labelled_target(const std::string& key, const std::string& query,
+                                 std::shared_ptr<LabelledQuery> answer)
+{
+    const std::lock_guard lock(mutex_);
+    labelled_[key] = LabelledTarget{query, std::move(answer)};
+}
+
+void Poller::remove_labelled_target(const std::string& key)
+{
+    const std::lock_guard lock(mutex_);
+    labelled_.erase(key);
+}
+
 PollerStatus Poller::status() const
 {
     const std::lock_guard lock(mutex_);
@@ -143,10 +156,14 @@ void Poller::store(const std::vector<Read>& reads)
 std::chrono::system_clock::time_point Poller::run_once(std::chrono::system_clock::time_point now)
 {
     std::vector<Target> targets;
+    std::vector<LabelledTarget> labelled;
     {
         const std::lock_guard lock(mutex_);
         for (const auto& [key, target] : targets_) {
             targets.push_back(target);
+        }
+        for (const auto& [key, target] : labelled_) {
+            labelled.push_back(target);
         }
     }
     std::string error;
@@ -164,18 +181,24 @@ std::chrono::system_clock::time_point Poller::run_once(std::chrono::system_clock
             reads.push_back({&target, std::move(*samples)});
         }
     }
+    // One batch: the series' queries, then the labelled ones.
     std::vector<std::string> queries;
-    queries.reserve(targets.size());
+    queries.reserve(targets.size() + labelled.size());
     for (const Target& target : targets) {
         queries.push_back(target.query);
     }
-    const auto answers = targets.empty()
-                             ? std::vector<std::expected<std::vector<LabelledSample>, std::string>>{}
-                             : source_->query_batch(queries, now);
-    for (std::size_t i = 0; i < targets.size() && i < answers.size(); ++i) {
+    for (const LabelledTarget& target : labelled) {
+        queries.push_back(target.query);
+    }
+    auto answers = queries.empty()
+                       ? std::vector<std::expected<std::vector<LabelledSample>, std::string>>{}
+                       : source_->query_batch(queries, now);
+    for (std::size_t i = 0; i < queries.size() && i < answers.size(); ++i) {
         if (!answers[i]) {
             error = answers[i].error();
             ++failed;
+        } else if (i >= targets.size()) {
+            labelled[i - targets.size()].answer->record(std::move(*answers[i]), now);
         } else if (const auto sample = total(*answers[i])) {
             reads.push_back({&targets[i], {*sample}});
         }

@@ -2,6 +2,7 @@
 
 #include "adapter/history/history_log.hpp"
 #include "adapter/history/history_store.hpp"
+#include "adapter/history/labelled_query.hpp"
 #include "adapter/source/metric_source.hpp"
 
 #include <chrono>
@@ -36,6 +37,9 @@ struct PollerStatus {
 /// returns. A round first collects every point it read (backfilled and polled), then stores
 /// them: with a history log, as one record appended (and made durable) before they are recorded
 /// in the series, so a point counts as stored only once it survives a crash.
+/// Labelled targets (external rules' queries) are polled in the same round with the same
+/// interval and back-off; their whole answer replaces the previous one (they keep no history,
+/// are not logged and are not backfilled).
 /// Target changes and `status` are thread-safe; `run_once` runs on one thread at a time.
 class Poller {
 public:
@@ -51,6 +55,12 @@ public:
                     std::shared_ptr<StoredSeries> series);
     /// Stops polling `key`.
     void remove_target(const std::string& key);
+
+    /// Adds (or replaces) the labelled target `key`: `query`'s whole answer kept in `answer`.
+    void set_labelled_target(const std::string& key, const std::string& query,
+                             std::shared_ptr<LabelledQuery> answer);
+    /// Stops polling the labelled target `key`.
+    void remove_labelled_target(const std::string& key);
 
     /// One round: backfills what needs it, polls every target once. Returns when to run again.
     std::chrono::system_clock::time_point run_once(std::chrono::system_clock::time_point now);
@@ -86,8 +96,14 @@ private:
     std::mt19937_64 random_;
     std::shared_ptr<HistoryLog> log_;
 
-    mutable std::mutex mutex_; ///< guards targets_ and status_
+    struct LabelledTarget {
+        std::string query;
+        std::shared_ptr<LabelledQuery> answer;
+    };
+
+    mutable std::mutex mutex_; ///< guards targets_, labelled_ and status_
     std::map<std::string, Target> targets_;
+    std::map<std::string, LabelledTarget> labelled_;
     PollerStatus status_;
 };
 

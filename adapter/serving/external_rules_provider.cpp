@@ -1,11 +1,10 @@
 #include "adapter/serving/external_rules_provider.hpp"
 
-#include "common/duration.hpp"
+#include "adapter/serving/data_age.hpp"
 #include "common/log.hpp"
 #include "common/text.hpp"
 
 #include <algorithm>
-#include <cmath>
 
 namespace ihpa::adapter {
 namespace {
@@ -25,8 +24,9 @@ bool passes_filters(const ExternalRule& rule, const std::string& series)
 
 ExternalRulesProvider::ExternalRulesProvider(
     std::vector<ExternalRule> rules, std::map<std::string, std::shared_ptr<SeriesSource>> sources,
-    ExternalRulesOptions options, const Clock& clock)
-    : rules_(std::move(rules)), sources_(std::move(sources)), options_(options), clock_(clock),
+    ExternalRulesOptions options, ForecastRegistry& registry, const Clock& clock)
+    : rules_(std::move(rules)), sources_(std::move(sources)), options_(options),
+      registry_(registry), clock_(clock),
       discovered_at_(rules_.size()), names_by_rule_(rules_.size())
 {
 }
@@ -34,7 +34,7 @@ ExternalRulesProvider::ExternalRulesProvider(
 void ExternalRulesProvider::run_once(system_clock::time_point now)
 {
     discover(now);
-    refresh(now);
+    registry_.expire_subscriptions(now, options_.subscription_ttl);
 }
 
 void ExternalRulesProvider::discover(system_clock::time_point now)
@@ -87,44 +87,6 @@ void ExternalRulesProvider::discover(system_clock::time_point now)
     }
 }
 
-void ExternalRulesProvider::refresh(system_clock::time_point now)
-{
-    std::vector<Key> keys;
-    {
-        const std::lock_guard lock(mutex_);
-        std::erase_if(subscriptions_, [&](const auto& entry) {
-            return now - entry.second.last_requested > options_.subscription_ttl;
-        });
-        for (const auto& entry : subscriptions_) {
-            keys.push_back(entry.first);
-        }
-    }
-    for (const Key& key : keys) {
-        const auto source = sources_.find(key.first);
-        if (source == sources_.end()) {
-            continue;
-        }
-        auto result = source->second->query(key.second, now);
-        if (!result) {
-            IHPA_LOG(warn, "external-rules") << "refresh failed: " << result.error();
-            continue;
-        }
-        std::vector<Item> items;
-        for (LabelledSample& sample : *result) {
-            // NaN and infinities have no Quantity form; such series are left out.
-            if (std::isfinite(sample.sample.value)) {
-                items.push_back({std::move(sample.labels), sample.sample.time, sample.sample.value});
-            }
-        }
-        const std::lock_guard lock(mutex_);
-        const auto found = subscriptions_.find(key);
-        if (found != subscriptions_.end()) {
-            found->second.items = std::move(items);
-            found->second.polled = now;
-        }
-    }
-}
-
 std::expected<std::vector<apiserver::ExternalMetricValue>, apiserver::ApiError>
 ExternalRulesProvider::get_external_metric(std::string_view ns,
                                            const apiserver::LabelSelector& selector,
@@ -146,27 +108,28 @@ ExternalRulesProvider::get_external_metric(std::string_view ns,
     }
     const std::string query = rule.metrics_query.expand(*args);
 
-    lock.lock();
-    Subscription& subscription = subscriptions_[Key{rule.source, query}];
-    subscription.last_requested = now;
-    if (!subscription.polled) {
+    const auto subscription = registry_.subscribe(rule.source, query, now);
+    if (!subscription) {
+        return std::unexpected(apiserver::service_unavailable(
+            "the metric " + info.metric + " cannot be served: " + subscription.error()));
+    }
+    const auto answer = (*subscription)->latest();
+    if (!answer) {
         return std::unexpected(apiserver::service_unavailable(
             "the metric " + info.metric + " for namespace " + std::string(ns) +
             " is being subscribed; it will be served after the next poll of its source"));
     }
-    if (now - *subscription.polled > options_.max_staleness) {
+    if (const auto reason = too_old(answer->polled, now, options_.max_staleness)) {
         return std::unexpected(apiserver::service_unavailable(
-            "the metric " + info.metric + " for namespace " + std::string(ns) +
-            " has no value newer than " +
-            common::format_duration(options_.max_staleness) + ": its source is unavailable"));
+            "the metric " + info.metric + " cannot be served now: " + *reason));
     }
-    if (subscription.items.empty()) {
+    if (answer->items.empty()) {
         return std::unexpected(apiserver::metric_not_found(info.metric, ns));
     }
     std::vector<apiserver::ExternalMetricValue> values;
-    values.reserve(subscription.items.size());
-    for (const Item& item : subscription.items) {
-        values.push_back({info.metric, item.labels, item.time, std::nullopt, item.value});
+    values.reserve(answer->items.size());
+    for (const LabelledSample& item : answer->items) {
+        values.push_back({info.metric, item.labels, item.sample.time, std::nullopt, item.sample.value});
     }
     return values;
 }

@@ -44,6 +44,49 @@ void ForecastRegistry::set_pollers(const std::vector<std::shared_ptr<Poller>>& p
             poller->second->set_target(key, use.query, use.series);
         }
     }
+    std::erase_if(subscriptions_, [&](const auto& entry) {
+        const auto poller = pollers_.find(entry.second.source);
+        if (poller == pollers_.end()) {
+            return true;
+        }
+        poller->second->set_labelled_target(entry.first, entry.second.query, entry.second.answer);
+        return false;
+    });
+}
+
+std::expected<std::shared_ptr<LabelledQuery>, std::string>
+ForecastRegistry::subscribe(const std::string& source, const std::string& query,
+                            std::chrono::system_clock::time_point now)
+{
+    const std::string key = source + '\n' + query;
+    const std::lock_guard lock(mutex_);
+    if (const auto found = subscriptions_.find(key); found != subscriptions_.end()) {
+        found->second.answer->touch(now);
+        return found->second.answer;
+    }
+    const auto poller = pollers_.find(source);
+    if (poller == pollers_.end()) {
+        return std::unexpected("unknown source \"" + source + "\"");
+    }
+    auto answer = std::make_shared<LabelledQuery>(now);
+    subscriptions_[key] = Subscription{source, query, answer};
+    poller->second->set_labelled_target(key, query, answer);
+    return answer;
+}
+
+std::size_t ForecastRegistry::expire_subscriptions(std::chrono::system_clock::time_point now,
+                                                   std::chrono::milliseconds ttl)
+{
+    const std::lock_guard lock(mutex_);
+    return std::erase_if(subscriptions_, [&](const auto& entry) {
+        if (now - entry.second.answer->last_requested() <= ttl) {
+            return false;
+        }
+        if (const auto poller = pollers_.find(entry.second.source); poller != pollers_.end()) {
+            poller->second->remove_labelled_target(entry.first);
+        }
+        return true;
+    });
 }
 
 std::expected<std::shared_ptr<StoredSeries>, std::string>

@@ -58,6 +58,17 @@ public:
     /// Removes the pass-through metric `name`; false when there was none.
     bool unregister_metric(const std::string& name);
 
+    /// The labelled query `query` of the source `source`, polled by that source's poller from its
+    /// next round on; identical subscriptions share one. `now` counts as a request for it.
+    /// Fails when the source has no poller. External rules subscribe this way.
+    std::expected<std::shared_ptr<LabelledQuery>, std::string>
+    subscribe(const std::string& source, const std::string& query,
+              std::chrono::system_clock::time_point now);
+    /// Drops the subscriptions no request needed during `ttl` before `now` (exactly `ttl` ago
+    /// still counts). Returns how many were dropped.
+    std::size_t expire_subscriptions(std::chrono::system_clock::time_point now,
+                                     std::chrono::milliseconds ttl);
+
     /// Defers publishing the serving table until the matching `end_batch` (many registrations
     /// at once, e.g. a configuration with thousands of forecasts, then cost one rebuild).
     void begin_batch();
@@ -111,6 +122,12 @@ private:
     };
     std::map<std::string, Metric> metrics_;
     std::map<std::string, std::chrono::system_clock::time_point> unused_since_;
+    struct Subscription {
+        std::string source;
+        std::string query;
+        std::shared_ptr<LabelledQuery> answer;
+    };
+    std::map<std::string, Subscription> subscriptions_; ///< by source + '\n' + query
     std::size_t batch_depth_ = 0;
     std::atomic<std::shared_ptr<const ServingTable>> table_;
 };

@@ -1,6 +1,6 @@
 #include "adapter/serving/forecasting_provider.hpp"
 
-#include "common/duration.hpp"
+#include "adapter/serving/data_age.hpp"
 
 namespace ihpa::adapter {
 namespace {
@@ -13,12 +13,8 @@ std::expected<Sample, std::string> passthrough_value(const ServingEntry& entry,
     if (!latest) {
         return std::unexpected("no data has been received yet");
     }
-    if (now - latest->time > entry.max_age) {
-        return std::unexpected(
-            "the newest data is " +
-            common::format_duration(
-                std::chrono::duration_cast<std::chrono::milliseconds>(now - latest->time)) +
-            " old");
+    if (auto reason = too_old(latest->time, now, entry.max_age)) {
+        return std::unexpected(std::move(*reason));
     }
     return *latest;
 }

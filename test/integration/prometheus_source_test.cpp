@@ -316,20 +316,29 @@ TEST_F(PrometheusIntegration, ExternalRulesServeARealRuleEndToEnd)
                                       "externalRules", problems);
     ASSERT_TRUE(problems.empty()) << problems.take().front();
     test::FakeClock clock(at(end_));
-    ExternalRulesProvider provider(std::move(rules), {{"prom", std::shared_ptr(source())}},
-                                   ExternalRulesOptions{}, clock);
+    const std::shared_ptr<PrometheusSource> prometheus(source());
+    HistoryStore store;
+    ForecastRegistry registry(store);
+    const auto poller = std::make_shared<Poller>("prom", prometheus, std::chrono::seconds(30), 1);
+    registry.add_poller(poller);
+    ExternalRulesProvider provider(std::move(rules), {{"prom", prometheus}},
+                                   ExternalRulesOptions{}, registry, clock);
+    const auto round = [&] {
+        provider.run_once(clock.now());
+        (void)poller->run_once(clock.now());
+    };
     const auto get = [&](std::string_view ns, std::string_view selector) {
         return provider.get_external_metric(ns, *apiserver::parse_label_selector(selector),
                                             {"queue_depth_messages"});
     };
 
-    provider.run_once(clock.now());
+    round();
     ASSERT_EQ(provider.list_external_metrics().size(), 1U);
     EXPECT_EQ(provider.list_external_metrics()[0].metric, "queue_depth_messages");
     EXPECT_EQ(get("shop", "queue in (orders,emails)").error().code, 503); // subscribed
     EXPECT_EQ(get("elsewhere", "").error().code, 503);
 
-    provider.run_once(clock.now());
+    round(); // the source's poller polls both subscriptions
     const auto served = get("shop", "queue in (orders,emails)");
     ASSERT_TRUE(served) << served.error().message;
     ASSERT_EQ(served->size(), 1U); // the namespace matcher keeps mail's emails queue out

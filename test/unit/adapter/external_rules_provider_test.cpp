@@ -72,8 +72,11 @@ class ExternalRulesProviderTest : public ::testing::Test {
 protected:
     ExternalRulesProviderTest()
         : source_(std::make_shared<FakeSeriesSource>()), clock_(system_clock::time_point(minutes(1000))),
-          provider_(rules(kRules), {{"prom", source_}}, ExternalRulesOptions{}, clock_)
+          registry_(store_),
+          poller_(std::make_shared<Poller>("prom", source_, std::chrono::seconds(30), 1)),
+          provider_(rules(kRules), {{"prom", source_}}, ExternalRulesOptions{}, registry_, clock_)
     {
+        registry_.add_poller(poller_);
         source_->series_answers["{__name__=~\"^queue_.*\"}"] = {
             {{"__name__", "queue_depth"}, {"queue", "orders"}},
             {{"__name__", "queue_depth"}, {"queue", "emails"}},
@@ -86,7 +89,12 @@ protected:
     {
         return clock_.now() + seconds(seconds_from_now);
     }
-    void poll() { provider_.run_once(clock_.now()); }
+    /// A round of background work: discovery and expiry, then the source's poller.
+    void poll()
+    {
+        provider_.run_once(clock_.now());
+        (void)poller_->run_once(clock_.now());
+    }
     auto get(const std::string& metric, std::string_view selector, std::string_view ns = "shop")
     {
         return provider_.get_external_metric(ns, *apiserver::parse_label_selector(selector),
@@ -95,6 +103,9 @@ protected:
 
     std::shared_ptr<FakeSeriesSource> source_;
     test::FakeClock clock_;
+    HistoryStore store_;
+    ForecastRegistry registry_;
+    std::shared_ptr<Poller> poller_;
     ExternalRulesProvider provider_;
 };
 
@@ -169,9 +180,10 @@ TEST_F(ExternalRulesProviderTest, ServesTheCacheWhileTheSourceIsDownUntilMaxStal
     const auto stale = get("queue_depth", "queue=orders");
     ASSERT_FALSE(stale);
     EXPECT_EQ(stale.error().code, 503);
-    EXPECT_EQ(stale.error().message, "the metric queue_depth for namespace shop has no value "
-                                     "newer than 10m: its source is unavailable");
+    EXPECT_EQ(stale.error().message,
+              "the metric queue_depth cannot be served now: the newest data is 10m1s old");
     EXPECT_EQ(provider_.list_external_metrics().size(), 1U); // failed discovery keeps the names
+    EXPECT_EQ(poller_->status().consecutive_failures, 2); // the source's status shows the outage
 
     source_->down = false;
     poll();

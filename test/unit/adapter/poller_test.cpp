@@ -1,5 +1,6 @@
 #include "adapter/history/live_score.hpp"
 #include "adapter/history/poller.hpp"
+#include "adapter/serving/forecast_registry.hpp"
 #include "test/fakes/fake_source.hpp"
 
 #include <gtest/gtest.h>
@@ -117,6 +118,74 @@ TEST_F(PollerFixture, RemovedTargetsAreNoLongerPolled)
     poller.run_once(kStart);
     EXPECT_EQ(source->instant_calls, 0);
     EXPECT_TRUE(series->series().size() == 0);
+}
+
+TEST_F(PollerFixture, LabelledTargetsKeepTheWholeAnswerAndShareTheSourcesStatus)
+{
+    source->set("q", ramp);
+    source->set("labelled", [](auto) { return 4.0; }, 3);
+    source->set("odd", [](auto) { return std::nan(""); }, 2);
+    poller.set_target("k", "q", series);
+    const auto answer = std::make_shared<LabelledQuery>(kStart);
+    const auto odd = std::make_shared<LabelledQuery>(kStart);
+    poller.set_labelled_target("l", "labelled", answer);
+    poller.set_labelled_target("o", "odd", odd);
+    EXPECT_EQ(answer->latest(), nullptr); // nothing before the first poll
+
+    poller.run_once(kStart);
+    ASSERT_NE(answer->latest(), nullptr);
+    ASSERT_EQ(answer->latest()->items.size(), 3U); // every series, not their sum
+    EXPECT_EQ(answer->latest()->items[2].labels, (Labels{{"i", "2"}}));
+    EXPECT_EQ(answer->latest()->items[2].sample.value, 4.0);
+    EXPECT_EQ(answer->latest()->polled, kStart);
+    EXPECT_TRUE(odd->latest()->items.empty()); // NaN has no Quantity form
+    EXPECT_EQ(series->latest()->value, ramp(kStart)); // the series is still summed and stored
+
+    source->set_down(true);
+    poller.run_once(kStart + 30s);
+    EXPECT_EQ(poller.status().consecutive_failures, 1); // one status for the whole source
+    EXPECT_EQ(poller.status().last_error, "fake source down");
+    EXPECT_EQ(answer->latest()->polled, kStart); // a failed poll keeps the last answer
+
+    poller.remove_labelled_target("l");
+    source->set_down(false);
+    const int before = source->instant_calls;
+    poller.run_once(kStart + 2min);
+    EXPECT_EQ(source->instant_calls, before + 2); // "q" and "odd"
+}
+
+TEST(ForecastRegistrySubscriptions, AreSharedPolledByTheSourcesPollerAndExpireAfterTheTtl)
+{
+    HistoryStore store;
+    ForecastRegistry registry(store);
+    const auto source = std::make_shared<test::FakeSource>();
+    source->set("q", [](auto) { return 2.0; });
+    auto poller = std::make_shared<Poller>("fake", source, 30s, 1);
+    registry.add_poller(poller);
+
+    EXPECT_FALSE(registry.subscribe("elsewhere", "q", kStart)); // no such source
+    const auto first = registry.subscribe("fake", "q", kStart);
+    ASSERT_TRUE(first);
+    const auto again = registry.subscribe("fake", "q", kStart + 10min);
+    ASSERT_TRUE(again);
+    EXPECT_EQ(*first, *again); // one subscription per (source, query)
+    poller->run_once(kStart + 10min);
+    EXPECT_EQ(source->instant_calls, 1);
+    EXPECT_EQ((*first)->latest()->items.size(), 1U);
+
+    // A configuration reload hands the subscription to the source's new poller.
+    auto reloaded = std::make_shared<Poller>("fake", source, 30s, 2);
+    registry.set_pollers({reloaded});
+    reloaded->run_once(kStart + 11min);
+    EXPECT_EQ(source->instant_calls, 2);
+
+    EXPECT_EQ(registry.expire_subscriptions(kStart + 70min, 1h), 0U); // exactly the TTL: kept
+    EXPECT_EQ(registry.expire_subscriptions(kStart + 70min + 1ms, 1h), 1U);
+    reloaded->run_once(kStart + 71min);
+    EXPECT_EQ(source->instant_calls, 2); // no longer polled
+
+    registry.set_pollers({}); // a source that is gone drops its subscriptions
+    EXPECT_FALSE(registry.subscribe("fake", "q", kStart + 72min));
 }
 
 TEST_F(PollerFixture, SameSeedSameSchedule)
