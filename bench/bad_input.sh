@@ -39,7 +39,7 @@ while [[ $# -gt 0 ]]; do
     --window) window=${2%s}; shift 2 ;;
     --rate) rate=${2:?--rate needs a value}; shift 2 ;;
     --ihpa) ihpa=${2:?--ihpa needs a value}; shift 2 ;;
-    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,/^set /p' "$0" | sed '$d'; exit 0 ;;
     *) echo "bad_input.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done

@@ -46,7 +46,7 @@ while [[ $# -gt 0 ]]; do
     --silent) silent=${2:?--silent needs a value}; shift 2 ;;
     --max-connections) max_connections=${2:?--max-connections needs a value}; shift 2 ;;
     --ihpa) ihpa=${2:?--ihpa needs a value}; shift 2 ;;
-    -h | --help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,/^set /p' "$0" | sed '$d'; exit 0 ;;
     *) echo "slow_clients.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done

@@ -44,7 +44,7 @@ while [[ $# -gt 0 ]]; do
     --refit) refit=${2:?--refit needs a value}; shift 2 ;;
     --tolerance) tolerance=${2:?--tolerance needs a value}; shift 2 ;;
     --ihpa) ihpa=${2:?--ihpa needs a value}; shift 2 ;;
-    -h | --help) sed -n '2,28p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,/^set /p' "$0" | sed '$d'; exit 0 ;;
     *) echo "soak.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
 done
