@@ -22,7 +22,7 @@ struct ServerOptions {
     std::size_t max_body_bytes = 64 * 1024;        ///< larger request bodies get 413
     std::chrono::milliseconds handshake_timeout{10'000}; ///< TLS handshake must finish within
     std::chrono::milliseconds idle_timeout{90'000};  ///< a keep-alive connection may idle this long
-    std::chrono::milliseconds request_timeout{30'000}; ///< reading a started request / writing
+    std::chrono::milliseconds request_timeout{30'000}; ///< --request-timeout: a request from its first byte; an answer
     std::chrono::milliseconds shutdown_grace{1'000}; ///< on SIGTERM, idle connections get this long
     std::chrono::milliseconds shutdown_timeout{5'000}; ///< after this, shutdown stops waiting
 

@@ -120,6 +120,9 @@ private:
         do_read();
     }
 
+    /// Waits for the next request: up to the idle timeout for its first byte, then up to the
+    /// request timeout for the whole of it (a deadline set once per step holds for every read
+    /// of that step, so a client trickling a byte at a time is closed at the request timeout).
     void do_read()
     {
         parser_.emplace();
@@ -127,22 +130,42 @@ private:
         parser_->body_limit(shared_.options.max_body_bytes);
         reading_ = true;
         request_started_ = buffer_.size() > 0;
-        beast::get_lowest_layer(stream_).expires_after(request_started_
-                                                           ? shared_.options.request_timeout
-                                                           : shared_.options.idle_timeout);
-        http::async_read(stream_, buffer_, *parser_,
-                         beast::bind_front_handler(&Session::on_read, shared_from_this()));
+        if (request_started_) {
+            read_request();
+        } else {
+            beast::get_lowest_layer(stream_).expires_after(shared_.options.idle_timeout);
+            stream_.async_read_some(buffer_.prepare(kFirstRead),
+                                    beast::bind_front_handler(&Session::on_first_bytes,
+                                                              shared_from_this()));
+        }
         if (shared_.shutting_down) {
             on_server_shutdown(); // a connection accepted while the server began to shut down
         }
+    }
+
+    void on_first_bytes(beast::error_code ec, std::size_t bytes)
+    {
+        buffer_.commit(bytes);
+        if (ec) {
+            return on_read(ec, 0);
+        }
+        request_started_ = true;
+        read_request();
+    }
+
+    void read_request()
+    {
+        beast::get_lowest_layer(stream_).expires_after(shared_.options.request_timeout);
+        http::async_read(stream_, buffer_, *parser_,
+                         beast::bind_front_handler(&Session::on_read, shared_from_this()));
     }
 
     void on_read(beast::error_code ec, std::size_t)
     {
         reading_ = false;
         grace_timer_.cancel();
-        if (ec == http::error::end_of_stream || ec == net::error::operation_aborted ||
-            ec == beast::error::timeout) {
+        if (ec == http::error::end_of_stream || ec == net::error::eof ||
+            ec == net::error::operation_aborted || ec == beast::error::timeout) {
             return do_close();
         }
         if (ec == http::error::header_limit) {
@@ -161,6 +184,11 @@ private:
         if (ec) {
             IHPA_VLOG(4, "server") << "read from " << remote_ << " failed: " << ec.message();
             return finish();
+        }
+        if (parser_->get().count(http::field::transfer_encoding) > 0 && !parser_->chunked()) {
+            // RFC 9112 §6.3: without chunked as the final coding the body's length is unknown, and
+            // a proxy in front may take the rest for another request (smuggling): 400 and close.
+            return send_error(bad_request("Transfer-Encoding must end with chunked"));
         }
         handle_request(parser_->release());
     }
@@ -297,6 +325,8 @@ private:
         beast::get_lowest_layer(stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
         beast::get_lowest_layer(stream_).close();
     }
+
+    static constexpr std::size_t kFirstRead = 4096; ///< bytes asked for by the wait for a request
 
     beast::ssl_stream<beast::tcp_stream> stream_;
     SessionShared& shared_;

@@ -21,7 +21,12 @@ wrk_run() {
         cat "$out" >&2
         die "wrk failed ($label)"
     }
-    local rps p50 p99 errors
+    wrk_figures "$out" "$label"
+}
+
+# wrk_figures FILE LABEL: the figures of wrk's --latency output in FILE → "rps p50_ms p99_ms errors".
+wrk_figures() {
+    local out=$1 label=$2 rps p50 p99 errors
     rps=$(awk '/^Requests\/sec:/ {print $2}' "$out")
     p50=$(awk '$1 == "50%" {print $2}' "$out")
     p99=$(awk '$1 == "99%" {print $2}' "$out")

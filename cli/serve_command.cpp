@@ -9,6 +9,7 @@
 #include "cli/build_info.hpp"
 #include "cli/command.hpp"
 #include "cli/controller_loop.hpp"
+#include "cli/duration_flag.hpp"
 #include "cli/embedded_files.hpp"
 #include "cli/serve_authentication.hpp"
 
@@ -31,6 +32,7 @@ struct ServeFlags {
     int snapshot_interval_seconds = 300;
     unsigned fit_workers = 0;
     int verbosity = 0;
+    std::string request_timeout = "30s"; ///< --request-timeout, into server.request_timeout
     ControllerFlags cluster;
     AuthenticationFlags authentication;
 };
@@ -68,7 +70,14 @@ int run_serve(const ServeFlags& flags)
     // A peer that disconnects mid-write must cost an error code, not the process.
     std::signal(SIGPIPE, SIG_IGN);
     log::set_verbosity(flags.verbosity);
-    if (const auto errors = flags.server.validate(); !errors.empty()) {
+    apiserver::ServerOptions server_options = flags.server;
+    const auto request_timeout = duration_flag("--request-timeout", flags.request_timeout);
+    if (!request_timeout) {
+        std::cerr << "ihpa serve: " << request_timeout.error() << '\n';
+        return 1;
+    }
+    server_options.request_timeout = *request_timeout;
+    if (const auto errors = server_options.validate(); !errors.empty()) {
         for (const auto& error : errors) {
             std::cerr << "ihpa serve: " << error << '\n';
         }
@@ -132,7 +141,7 @@ int run_serve(const ServeFlags& flags)
         });
     }
 
-    auto authentication = ServeAuthentication::create(flags.authentication, flags.server,
+    auto authentication = ServeAuthentication::create(flags.authentication, server_options,
                                                       *cluster ? &(*cluster)->cluster() : nullptr);
     if (!authentication) {
         IHPA_LOG(error, "serve") << "unable to set up authentication: " << authentication.error();
@@ -144,7 +153,7 @@ int run_serve(const ServeFlags& flags)
     router_config.tokens = auth.tokens();
     router_config.version = {"v" + std::string(kVersion), std::string(kGitCommit),
                              std::string(kBuildDate)};
-    if (!*cluster && flags.server.requestheader_client_ca_file.empty() &&
+    if (!*cluster && server_options.requestheader_client_ca_file.empty() &&
         flags.authentication.client_ca_file.empty()) {
         IHPA_LOG(warn, "serve") << "no cluster credentials, --requestheader-client-ca-file or --client-ca-file: "
                                    "requests are NOT authenticated and are served anonymously";
@@ -159,7 +168,7 @@ int run_serve(const ServeFlags& flags)
     router_config.readiness = [&adapter] { return adapter.readiness(); };
     const apiserver::Router router(adapter.provider(), auth.authorizer(), metrics,
                                    std::move(router_config));
-    apiserver::Server server(flags.server, router, metrics);
+    apiserver::Server server(server_options, router, metrics);
     if (auto started = server.start(); !started) {
         IHPA_LOG(error, "serve") << "unable to start the server: " << started.error();
         return 1;
@@ -208,6 +217,10 @@ void add_serve_command(CLI::App& app, CommandAction& action)
         ->capture_default_str();
     cmd->add_option("--max-requests-inflight", s.max_requests_inflight,
                     "Requests in flight above this get 429")
+        ->capture_default_str();
+    cmd->add_option("--request-timeout", flags->request_timeout,
+                    "A request must arrive in full, from its first byte, and its answer be "
+                    "written within this; else the connection is closed")
         ->capture_default_str();
     cmd->add_option("--config", flags->config_file,
                     "Adapter configuration YAML (sources and metrics); default: the built-in demo")

@@ -7,7 +7,10 @@
 namespace ihpa::adapter {
 namespace {
 
-constexpr std::chrono::milliseconds kMaxBackoff(5 * 60 * 1000);
+// Longest wait between polls of a failing source (unless its interval is longer): the time a
+// source that is back can go unnoticed while forecasts age towards maxStaleness. One batched
+// query a minute is no load to spare a struggling source.
+constexpr std::chrono::milliseconds kMaxBackoff(60 * 1000);
 
 /// The sum of a query's series at one instant; nullopt when it returned none.
 std::optional<Sample> total(const std::vector<LabelledSample>& samples)
@@ -216,7 +219,7 @@ std::chrono::system_clock::time_point Poller::run_once(std::chrono::system_clock
     ++status_.consecutive_failures;
     status_.last_error = error;
     const auto factor = std::int64_t{1} << std::min<std::int64_t>(status_.consecutive_failures, 20);
-    const auto backoff = std::min(kMaxBackoff, std::max(interval_, interval_ * factor / 2));
+    const auto backoff = std::max(interval_, std::min(kMaxBackoff, interval_ * factor / 2));
     return now + jittered(backoff);
 }
 

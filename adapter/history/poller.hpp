@@ -27,7 +27,8 @@ struct PollerStatus {
 
 /// Reads one source into the history store. Each target (a query feeding one stored series) is
 /// polled every `interval` (jittered ±10 % so replicas and sources do not beat in step); after a
-/// failure the wait doubles per consecutive failure up to 5 minutes. A query that returns several
+/// failure the wait doubles per consecutive failure up to 1 minute (or the interval, when longer),
+/// so a source that is back is noticed within a minute. A query that returns several
 /// series records their sum (forecasts are of workload totals); an empty answer records nothing.
 /// When the source keeps history, a new target and any target whose latest value is older than
 /// two polls (start-up after a snapshot, an outage) is backfilled with a range query from its

@@ -1,6 +1,8 @@
 #include "adapter/serving/forecast_state.hpp"
 
+#include "adapter/serving/forecast_registry.hpp"
 #include "common/duration.hpp"
+#include "common/log.hpp"
 
 namespace ihpa::adapter {
 namespace {
@@ -76,10 +78,19 @@ ForecastState::serve(std::chrono::system_clock::time_point now) const
     const auto fit = fit_.load();
     const auto served =
         model::serve(policy_, history, fit ? &fit->anchored : nullptr, unix_millis(now));
+    const ServingState state = served ? served->state : ServingState::Unavailable;
+    std::optional<ServingState> changed_from;
     {
         const std::lock_guard lock(mutex_);
         last_served_ = served ? std::optional(served->value) : std::nullopt;
-        last_state_ = served ? served->state : ServingState::Unavailable;
+        if (served_before_ && state != last_state_) {
+            changed_from = last_state_;
+        }
+        served_before_ = true;
+        last_state_ = state;
+    }
+    if (changed_from) {
+        log_state_change(*changed_from, state, history.latest_sample(), now);
     }
     if (!served) {
         if (served.error().reason == model::Unserved::Reason::NoData) {
@@ -91,6 +102,19 @@ ForecastState::serve(std::chrono::system_clock::time_point now) const
                                age_text(config_.settings.hard_staleness));
     }
     return ServedValue{served->value, history.latest_sample()->time, served->state};
+}
+
+void ForecastState::log_state_change(ServingState from, ServingState to,
+                                     const std::optional<Sample>& latest,
+                                     std::chrono::system_clock::time_point now) const
+{
+    const bool degraded = to == ServingState::Stale || to == ServingState::Unavailable;
+    log::Line line(degraded ? log::Level::Warn : log::Level::Info, "forecast");
+    line.stream() << forecast_id(config_) << ": " << model::to_string(from) << " -> "
+                  << model::to_string(to);
+    if (latest) {
+        line.stream() << " (newest data " << age_text(now - latest->time) << " old)";
+    }
 }
 
 bool ForecastState::refit_due(std::chrono::system_clock::time_point now) const

@@ -64,7 +64,7 @@ public:
 
     /// The value to serve at `now` (model::serve), or why nothing can be served (no data at
     /// all, or data older than hardStaleness). Allocates nothing when a value is served with
-    /// band yhat or upper.
+    /// band yhat or upper, but for the log line when the serving state changed.
     [[nodiscard]] std::expected<ServedValue, std::string>
     serve(std::chrono::system_clock::time_point now) const;
 
@@ -84,6 +84,10 @@ public:
     [[nodiscard]] ForecastStatus status() const;
 
 private:
+    /// Logs a change of the serving state (warn when it becomes stale or unavailable).
+    void log_state_change(ServingState from, ServingState to, const std::optional<Sample>& latest,
+                          std::chrono::system_clock::time_point now) const;
+
     ForecastConfig config_;
     model::ServingPolicy policy_; ///< `config_.settings` in model/serving's terms
     std::shared_ptr<StoredSeries> series_;
@@ -95,6 +99,7 @@ private:
     std::string last_fit_error_;
     mutable std::optional<double> last_served_;
     mutable ServingState last_state_ = ServingState::Unavailable;
+    mutable bool served_before_ = false; ///< the first state is not a change worth a log line
     LiveScore score_;
 };
 

@@ -256,6 +256,55 @@ TEST_F(ServeTest, SigtermFinishesInFlightRequestsAndExitsZero)
     EXPECT_NE(serve.process->output().find("shutting down"), std::string::npos);
 }
 
+TEST_F(ServeTest, ARequestTrickledInIsClosedAtTheRequestTimeoutNotTheIdleTimeout)
+{
+    // Slowloris: a request's first byte, then nothing. The wait for a request may last the idle
+    // timeout (90 s); once a byte of it has arrived, the request timeout bounds the rest.
+    std::vector<std::string> flags = anonymous_serve_flags();
+    flags.insert(flags.end(), {"--request-timeout", "1s"});
+    auto serve = start(flags);
+    ASSERT_NE(serve.port, 0);
+    const auto client = Certificates::get().client();
+    HttpsConnection first(serve.port, client);
+    ASSERT_TRUE(first.connected()) << first.error();
+    ASSERT_TRUE(first.send_raw("G"));
+    EXPECT_TRUE(first.wait_closed()) << "still open 10 s after a 1 s request timeout";
+
+    // The same for the next request on a kept-alive connection.
+    HttpsConnection kept(serve.port, client);
+    ASSERT_TRUE(kept.send_get("/healthz"));
+    const auto response = kept.read_response();
+    ASSERT_TRUE(response);
+    EXPECT_EQ(response->status, 200);
+    ASSERT_TRUE(kept.send_raw("GET /hea"));
+    EXPECT_TRUE(kept.wait_closed()) << "still open 10 s after a 1 s request timeout";
+
+    const auto health = https_get(serve.port, "/healthz", {}, client);
+    ASSERT_TRUE(health);
+    EXPECT_EQ(health->status, 200);
+}
+
+TEST_F(ServeTest, ATransferEncodingThatDoesNotEndInChunkedIs400AndClosesTheConnection)
+{
+    // The body's length is unknown (RFC 9112 §6.3): a proxy in front could take what follows for
+    // a request of its own, so the server must not answer the request nor read on.
+    auto serve = start(anonymous_serve_flags());
+    ASSERT_NE(serve.port, 0);
+    const auto client = Certificates::get().client();
+    for (const std::string coding : {"gzip", "gzip, chunked, identity"}) {
+        SCOPED_TRACE(coding);
+        HttpsConnection connection(serve.port, client);
+        ASSERT_TRUE(connection.send_raw("GET /apis HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: " + coding +
+                                        "\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));
+        const auto response = connection.read_response();
+        ASSERT_TRUE(response);
+        EXPECT_EQ(response->status, 400) << response->body;
+        EXPECT_NE(response->body.find("Transfer-Encoding must end with chunked"), std::string::npos)
+            << response->body;
+        EXPECT_FALSE(connection.read_response()) << "the request after it was answered";
+    }
+}
+
 /// Writes a kubeconfig that points kubectl at the server with the test CA.
 std::string write_kubeconfig(const std::string& dir, int port)
 {
@@ -293,6 +342,11 @@ TEST_F(ServeTest, BadFlagsAndConfigurationsFailWithAPreciseMessage)
     EXPECT_EQ(port.wait_exit(30s), 1);
     EXPECT_NE(port.output().find("--secure-port 99999 must be between 0 and 65535"), std::string::npos)
         << port.output();
+
+    ChildProcess timeout({ihpa_binary(), "serve", "--secure-port", "0", "--request-timeout", "0s"});
+    EXPECT_EQ(timeout.wait_exit(30s), 1);
+    EXPECT_NE(timeout.output().find("--request-timeout: must be longer than 0s"), std::string::npos)
+        << timeout.output();
 
     TempDir dir;
     const std::string config = dir.path() + "/bad.yaml";

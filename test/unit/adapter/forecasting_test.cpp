@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <numbers>
@@ -138,6 +139,39 @@ TEST_F(ForecastingFixture, StaleDataFallsBackToTheLatestValueAndThenTo503)
     tick(0s);
     ASSERT_TRUE(get("f"));
     EXPECT_EQ(state_of("f"), ServingState::Forecast);
+}
+
+TEST_F(ForecastingFixture, EachChangeOfTheServingStateIsLoggedOnce)
+{
+    source->set("q", [](auto) { return 40.0; });
+    ASSERT_TRUE(registry.register_forecast(forecast("f", "q")));
+    tick(0s);
+    ::testing::internal::CaptureStderr();
+    ASSERT_TRUE(get("f")); // the first state is no change
+    ASSERT_TRUE(get("f"));
+    const std::string steady = ::testing::internal::GetCapturedStderr();
+    EXPECT_EQ(steady, "");
+
+    const auto last_data = clock.now();
+    source->set_down(true);
+    ::testing::internal::CaptureStderr();
+    clock.set(last_data + 10min + 1ms);
+    ASSERT_TRUE(get("f"));
+    ASSERT_TRUE(get("f"));
+    clock.set(last_data + 1h + 1ms);
+    EXPECT_FALSE(get("f"));
+    EXPECT_FALSE(get("f"));
+    source->set_down(false);
+    tick(0s);
+    ASSERT_TRUE(get("f"));
+    const std::string log = ::testing::internal::GetCapturedStderr();
+    EXPECT_NE(log.find("warn forecast: f: forecast -> stale (newest data 10m1ms old)\n"), std::string::npos)
+        << log;
+    EXPECT_NE(log.find("warn forecast: f: stale -> unavailable (newest data 1h1ms old)\n"),
+              std::string::npos)
+        << log;
+    EXPECT_NE(log.find("info forecast: f: unavailable -> forecast"), std::string::npos) << log;
+    EXPECT_EQ(std::count(log.begin(), log.end(), '\n'), 3) << log; // one line per change
 }
 
 TEST_F(ForecastingFixture, AStoppedFitterRoundFitsNothingMore)
