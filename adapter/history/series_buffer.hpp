@@ -17,6 +17,10 @@ namespace ihpa::adapter {
 /// slot replaces the earlier one. Not thread-safe: the store guards it.
 class SeriesBuffer {
 public:
+    /// The most slots a series may hold (the configuration's limit on history / step; snapshots
+    /// and the write-ahead log reject larger geometries as corrupt).
+    static constexpr std::int64_t kMaxCapacity = std::int64_t{1} << 24;
+
     /// `step_seconds` > 0, `capacity` >= 1.
     SeriesBuffer(std::int64_t step_seconds, std::int64_t capacity);
 

@@ -17,7 +17,6 @@ namespace {
 constexpr char kMagic[8] = {'I', 'H', 'P', 'A', 'S', 'N', 'A', 'P'};
 constexpr std::uint32_t kVersion = 1;
 constexpr std::size_t kFlushBytes = 1 << 20;
-constexpr std::int64_t kMaxCapacity = std::int64_t{1} << 32;
 
 std::string system_error(const std::string& what, const std::filesystem::path& path)
 {
@@ -85,35 +84,43 @@ private:
     std::string error_;
 };
 
-/// Reads fields from a verified snapshot image held in a stream, failing softly.
+/// Reads fields from a snapshot image held in a stream, failing softly; counts what is left.
 class Reader {
 public:
-    explicit Reader(std::ifstream& in) : in_(in) {}
+    Reader(std::istream& in, std::uintmax_t size) : in_(in), left_(size) {}
     template <typename T>
     bool get(T& value)
     {
         static_assert(std::is_trivially_copyable_v<T>);
-        return static_cast<bool>(in_.read(reinterpret_cast<char*>(&value), sizeof value));
+        return get_bytes(&value, sizeof value);
     }
     bool get_bytes(void* data, std::size_t size)
     {
-        return static_cast<bool>(in_.read(static_cast<char*>(data), static_cast<std::streamsize>(size)));
+        if (size > left_ ||
+            !in_.read(static_cast<char*>(data), static_cast<std::streamsize>(size))) {
+            return false;
+        }
+        left_ -= size;
+        return true;
     }
+    /// Bytes not read yet.
+    [[nodiscard]] std::uintmax_t left() const { return left_; }
 
 private:
-    std::ifstream& in_;
+    std::istream& in_;
+    std::uintmax_t left_;
 };
 
-/// Checks the trailing CRC-32 against the file's contents, streaming.
-std::expected<void, std::string> verify_checksum(const std::filesystem::path& path,
-                                                 std::uintmax_t size)
+/// Checks the trailing CRC-32 against the image's contents, streaming; leaves `in` at `resume`.
+std::expected<void, std::string> verify_checksum(std::istream& in, std::uintmax_t size,
+                                                 std::streamoff resume)
 {
     if (size < sizeof kMagic + sizeof(std::uint32_t) * 2 + sizeof(std::uint64_t)) {
         return std::unexpected("too short to be a snapshot (" + std::to_string(size) + " bytes)");
     }
-    std::ifstream in(path, std::ios::binary);
+    in.seekg(0);
     boost::crc_32_type crc;
-    std::vector<char> chunk(kFlushBytes);
+    std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uintmax_t>(size, kFlushBytes)));
     std::uintmax_t left = size - sizeof(std::uint32_t);
     while (left > 0) {
         const auto n = static_cast<std::streamsize>(std::min<std::uintmax_t>(left, chunk.size()));
@@ -130,6 +137,7 @@ std::expected<void, std::string> verify_checksum(const std::filesystem::path& pa
     if (stored != crc.checksum()) {
         return std::unexpected("checksum mismatch (the file is corrupt or truncated)");
     }
+    in.seekg(resume);
     return {};
 }
 
@@ -205,23 +213,34 @@ std::expected<SnapshotLoad, std::string> load_snapshot(HistoryStore& store,
         }
         return std::unexpected("snapshot " + path.string() + ": " + ec.message());
     }
-    const auto fail = [&](const std::string& why) {
-        return std::unexpected("snapshot " + path.string() + " ignored: " + why);
-    };
     std::ifstream in(path, std::ios::binary);
-    Reader reader(in);
+    auto load = read_snapshot(in, size, store);
+    if (!load) {
+        return std::unexpected("snapshot " + path.string() + " ignored: " + load.error());
+    }
+    return load;
+}
+
+std::expected<SnapshotLoad, std::string> read_snapshot(std::istream& in, std::uintmax_t size,
+                                                       HistoryStore& store)
+{
+    Reader reader(in, size);
     char magic[sizeof kMagic] = {};
     std::uint32_t version = 0;
     if (!reader.get_bytes(magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof kMagic) != 0) {
-        return fail("not an ihpa history snapshot");
+        return std::unexpected("not an ihpa history snapshot");
     }
     if (!reader.get(version) || version != kVersion) {
-        return fail("format version " + std::to_string(version) + ", this build reads version " +
-                    std::to_string(kVersion));
+        return std::unexpected("format version " + std::to_string(version) +
+                               ", this build reads version " + std::to_string(kVersion));
     }
-    if (auto verified = verify_checksum(path, size); !verified) {
-        return fail(verified.error());
+    if (auto verified = verify_checksum(in, size, static_cast<std::streamoff>(size - reader.left()));
+        !verified) {
+        return std::unexpected(verified.error());
     }
+    const auto fail = [](std::uint64_t i, const std::string& why) {
+        return std::unexpected("series " + std::to_string(i) + ": " + why);
+    };
     struct Parsed {
         std::string key;
         std::int64_t step = 0, capacity = 0, newest_slot = 0;
@@ -237,21 +256,27 @@ std::expected<SnapshotLoad, std::string> load_snapshot(HistoryStore& store,
         std::uint8_t has_latest = 0, has_data = 0;
         std::int64_t latest_ms = 0;
         double latest_value = 0.0;
-        if (!reader.get(key_size) || key_size > 1 << 20) {
-            return fail("series " + std::to_string(i) + ": bad key length");
+        if (!reader.get(key_size) || key_size > reader.left()) {
+            return fail(i, "bad key length");
         }
         p.key.resize(key_size);
         if (!reader.get_bytes(p.key.data(), key_size) || !reader.get(p.step) ||
             !reader.get(p.capacity) || !reader.get(p.newest_slot) || !reader.get(has_latest) ||
             !reader.get(latest_ms) || !reader.get(latest_value) || !reader.get(has_data)) {
-            return fail("series " + std::to_string(i) + ": truncated header");
+            return fail(i, "truncated header");
         }
-        if (p.step <= 0 || p.capacity <= 0 || p.capacity > kMaxCapacity) {
-            return fail("series " + std::to_string(i) + ": invalid step or capacity");
+        if (p.step <= 0 || p.capacity <= 0 || p.capacity > SeriesBuffer::kMaxCapacity) {
+            return fail(i, "invalid step or capacity");
+        }
+        // Checked before allocating: a capacity the file cannot hold is truncation, not a reason
+        // to reserve memory for it.
+        const auto value_bytes = static_cast<std::uintmax_t>(p.capacity) * sizeof(float);
+        if (value_bytes > reader.left()) {
+            return fail(i, "truncated values");
         }
         p.values.resize(static_cast<std::size_t>(p.capacity));
         if (!reader.get_bytes(p.values.data(), p.values.size() * sizeof(float))) {
-            return fail("series " + std::to_string(i) + ": truncated values");
+            return fail(i, "truncated values");
         }
         if (has_latest != 0) {
             p.latest = Sample{std::chrono::system_clock::time_point(

@@ -2,11 +2,13 @@
 #include "adapter/history/series_buffer.hpp"
 #include "adapter/history/snapshot.hpp"
 
+#include <boost/crc.hpp>
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <unistd.h>
 
 namespace ihpa::adapter {
@@ -193,6 +195,36 @@ TEST_F(SnapshotTest, CorruptTruncatedForeignAndNewerSnapshotsAreReportedAndChang
               std::string::npos);
     EXPECT_NE(attempt(good.substr(0, 10)).find("ignored"), std::string::npos);
     EXPECT_EQ(attempt(good), "loaded 1");
+}
+
+TEST(SnapshotImageTest, ACapacityTheImageCannotHoldIsTruncationNotAnAllocation)
+{
+    // A snapshot whose checksum matches but whose series claims more values than the image
+    // holds: rejected before the ring is allocated (a 4-byte tail once asked for 16 GiB).
+    std::string image("IHPASNAP\x01\x00\x00\x00", 12);
+    const auto put = [&](auto value) {
+        image.append(reinterpret_cast<const char*>(&value), sizeof value);
+    };
+    put(std::uint64_t{1});                   // series
+    put(std::uint32_t{1});                   // key length
+    image += 'k';                            // key
+    put(std::int64_t{60});                   // step
+    put(SeriesBuffer::kMaxCapacity);         // capacity
+    put(std::int64_t{0});                    // newest slot
+    put(std::uint8_t{0});                    // no latest observation
+    put(std::int64_t{0});
+    put(0.0);
+    put(std::uint8_t{1});                    // has data
+    put(1.0F);                               // one value of the 16777216 claimed
+    boost::crc_32_type crc;
+    crc.process_bytes(image.data(), image.size());
+    put(static_cast<std::uint32_t>(crc.checksum()));
+    HistoryStore store;
+    std::istringstream in(image);
+    const auto load = read_snapshot(in, image.size(), store);
+    ASSERT_FALSE(load);
+    EXPECT_EQ(load.error(), "series 0: truncated values");
+    EXPECT_EQ(store.size(), 0U);
 }
 
 TEST_F(SnapshotTest, WriteErrorsNameTheFile)

@@ -1,5 +1,7 @@
 #include "adapter/history/write_ahead_log.hpp"
 
+#include "adapter/history/series_buffer.hpp"
+
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -135,6 +137,29 @@ TEST_F(WriteAheadLogTest, AForeignOrNewerFileIsAClearError)
     overwrite(std::string("IHPAWAL1\x02\x00\x00\x00", 12));
     ASSERT_TRUE(read_log(path_).error);
     EXPECT_NE(read_log(path_).error->find("format version 2"), std::string::npos);
+}
+
+TEST_F(WriteAheadLogTest, ARecordWithAGeometryNoSeriesCanHaveIsNotReturned)
+{
+    // Checksums match (the writer encodes what it is given), but a step of 0 would divide by
+    // zero when replayed and a capacity beyond the limit would reserve gigabytes.
+    const auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(1000));
+    for (const auto& [step, capacity] : {std::pair<std::int64_t, std::int64_t>{0, 10},
+                                         {-60, 10},
+                                         {60, 0},
+                                         {60, SeriesBuffer::kMaxCapacity + 1}}) {
+        std::filesystem::remove(path_);
+        {
+            auto log = WriteAheadLog::open(path_);
+            ASSERT_TRUE(log) << log.error();
+            ASSERT_TRUE(log->append(round(0, 1.0)));
+            ASSERT_TRUE(log->append({{"k", step, capacity, {at, 1.0}}}));
+        }
+        const LogRead read = parse_log(bytes(), "segment");
+        EXPECT_EQ(read.records.size(), 1U) << step << " " << capacity;
+        ASSERT_TRUE(read.warning) << step << " " << capacity;
+        EXPECT_NE(read.warning->find("log segment at offset"), std::string::npos) << *read.warning;
+    }
 }
 
 TEST_F(WriteAheadLogTest, NoFileIsNoRecordsAndNoError)
