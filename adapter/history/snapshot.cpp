@@ -162,8 +162,9 @@ std::expected<std::size_t, std::string> write_snapshot(const HistoryStore& store
     out.put_bytes(kMagic, sizeof kMagic);
     out.put(kVersion);
     out.put(static_cast<std::uint64_t>(series.size()));
-    for (const auto& [key, stored] : series) {
-        stored->with_buffer([&, &key = key](const SeriesBuffer& buffer) {
+    for (const auto& entry : series) {
+        const std::string& key = entry.first; // a plain reference: lambdas capture it portably
+        entry.second->with_buffer([&](const SeriesBuffer& buffer) {
             out.put(static_cast<std::uint32_t>(key.size()));
             out.put_bytes(key.data(), key.size());
             out.put(buffer.step_seconds());
