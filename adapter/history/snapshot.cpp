@@ -103,6 +103,15 @@ public:
         left_ -= size;
         return true;
     }
+    /// Moves past `size` bytes without reading them.
+    bool skip(std::uintmax_t size)
+    {
+        if (size > left_ || !in_.seekg(static_cast<std::streamoff>(size), std::ios::cur)) {
+            return false;
+        }
+        left_ -= size;
+        return true;
+    }
     /// Bytes not read yet.
     [[nodiscard]] std::uintmax_t left() const { return left_; }
 
@@ -139,6 +148,67 @@ std::expected<void, std::string> verify_checksum(std::istream& in, std::uintmax_
     }
     in.seekg(resume);
     return {};
+}
+
+/// Reads the series of a snapshot whose header and checksum were checked. With a store, restores
+/// every series that has data into it; without one, only checks the structure, skipping the
+/// values. The error names the series at fault.
+std::expected<SnapshotLoad, std::string> read_series(Reader& reader, HistoryStore* store)
+{
+    const auto fail = [](std::uint64_t i, const std::string& why) {
+        return std::unexpected("series " + std::to_string(i) + ": " + why);
+    };
+    std::uint64_t count = 0;
+    if (!reader.get(count)) {
+        return std::unexpected("truncated series count");
+    }
+    SnapshotLoad load;
+    for (std::uint64_t i = 0; i < count; ++i) {
+        std::string key;
+        std::int64_t step = 0, capacity = 0, newest_slot = 0, latest_ms = 0;
+        std::uint32_t key_size = 0;
+        std::uint8_t has_latest = 0, has_data = 0;
+        double latest_value = 0.0;
+        if (!reader.get(key_size) || key_size > reader.left()) {
+            return fail(i, "bad key length");
+        }
+        key.resize(key_size);
+        if (!reader.get_bytes(key.data(), key_size) || !reader.get(step) ||
+            !reader.get(capacity) || !reader.get(newest_slot) || !reader.get(has_latest) ||
+            !reader.get(latest_ms) || !reader.get(latest_value) || !reader.get(has_data)) {
+            return fail(i, "truncated header");
+        }
+        if (!SeriesBuffer::valid_geometry(step, capacity)) {
+            return fail(i, "invalid step or capacity");
+        }
+        if ((has_data != 0 && (newest_slot < -SeriesBuffer::kMaxUnixSeconds / step ||
+                               newest_slot > SeriesBuffer::kMaxUnixSeconds / step)) ||
+            (has_latest != 0 && !SeriesBuffer::valid_time_ms(latest_ms))) {
+            return fail(i, "time out of range");
+        }
+        // Checked before allocating: a capacity the image cannot hold is truncation, not a
+        // reason to reserve memory for it.
+        const auto value_bytes = static_cast<std::uintmax_t>(capacity) * sizeof(float);
+        if (value_bytes > reader.left()) {
+            return fail(i, "truncated values");
+        }
+        if (store == nullptr || has_data == 0) {
+            reader.skip(value_bytes);
+            continue;
+        }
+        std::vector<float> values(static_cast<std::size_t>(capacity));
+        reader.get_bytes(values.data(), static_cast<std::size_t>(value_bytes));
+        std::optional<Sample> latest;
+        if (has_latest != 0) {
+            latest = Sample{std::chrono::system_clock::time_point(std::chrono::milliseconds(latest_ms)),
+                            latest_value};
+        }
+        load.points += static_cast<std::size_t>(
+            std::count_if(values.begin(), values.end(), [](float v) { return std::isfinite(v); }));
+        store->ensure(key, step, capacity)->restore(newest_slot, std::move(values), latest);
+        ++load.series;
+    }
+    return load;
 }
 
 } // namespace
@@ -239,63 +309,17 @@ std::expected<SnapshotLoad, std::string> read_snapshot(std::istream& in, std::ui
         !verified) {
         return std::unexpected(verified.error());
     }
-    const auto fail = [](std::uint64_t i, const std::string& why) {
-        return std::unexpected("series " + std::to_string(i) + ": " + why);
-    };
-    struct Parsed {
-        std::string key;
-        std::int64_t step = 0, capacity = 0, newest_slot = 0;
-        std::optional<Sample> latest;
-        std::vector<float> values;
-    };
-    std::uint64_t count = 0;
-    reader.get(count);
-    SnapshotLoad load;
-    for (std::uint64_t i = 0; i < count; ++i) {
-        Parsed p;
-        std::uint32_t key_size = 0;
-        std::uint8_t has_latest = 0, has_data = 0;
-        std::int64_t latest_ms = 0;
-        double latest_value = 0.0;
-        if (!reader.get(key_size) || key_size > reader.left()) {
-            return fail(i, "bad key length");
-        }
-        p.key.resize(key_size);
-        if (!reader.get_bytes(p.key.data(), key_size) || !reader.get(p.step) ||
-            !reader.get(p.capacity) || !reader.get(p.newest_slot) || !reader.get(has_latest) ||
-            !reader.get(latest_ms) || !reader.get(latest_value) || !reader.get(has_data)) {
-            return fail(i, "truncated header");
-        }
-        if (p.step <= 0 || p.capacity <= 0 || p.capacity > SeriesBuffer::kMaxCapacity) {
-            return fail(i, "invalid step or capacity");
-        }
-        // Checked before allocating: a capacity the file cannot hold is truncation, not a reason
-        // to reserve memory for it.
-        const auto value_bytes = static_cast<std::uintmax_t>(p.capacity) * sizeof(float);
-        if (value_bytes > reader.left()) {
-            return fail(i, "truncated values");
-        }
-        p.values.resize(static_cast<std::size_t>(p.capacity));
-        if (!reader.get_bytes(p.values.data(), p.values.size() * sizeof(float))) {
-            return fail(i, "truncated values");
-        }
-        if (has_latest != 0) {
-            p.latest = Sample{std::chrono::system_clock::time_point(
-                                  std::chrono::milliseconds(latest_ms)),
-                              latest_value};
-        }
-        if (has_data == 0) {
-            continue;
-        }
-        // The checksum matched, so the structure was written by this format's writer: restore
-        // as we read, keeping one series in memory at a time.
-        auto stored = store.ensure(p.key, p.step, p.capacity);
-        load.points += static_cast<std::size_t>(
-            std::count_if(p.values.begin(), p.values.end(), [](float v) { return std::isfinite(v); }));
-        stored->restore(p.newest_slot, std::move(p.values), p.latest);
-        ++load.series;
+    // Two passes over the series: the first checks every one (skipping the values), so a
+    // snapshot whose structure is wrong despite its checksum changes nothing either; the second
+    // restores them, keeping one series in memory at a time.
+    const std::streamoff series_start = static_cast<std::streamoff>(size - reader.left());
+    if (auto checked = read_series(reader, nullptr); !checked) {
+        return checked;
     }
-    return load;
+    in.clear();
+    in.seekg(series_start);
+    Reader restoring(in, size - static_cast<std::uintmax_t>(series_start));
+    return read_series(restoring, &store);
 }
 
 } // namespace ihpa::adapter

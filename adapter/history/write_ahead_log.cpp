@@ -89,8 +89,9 @@ std::optional<std::vector<LoggedPoint>> decode(const char* data, std::size_t siz
             !in.get(p.capacity) || !in.get(time_ms) || !in.get(p.sample.value)) {
             return std::nullopt;
         }
-        if (p.step_seconds <= 0 || p.capacity <= 0 || p.capacity > SeriesBuffer::kMaxCapacity) {
-            return std::nullopt; // not a geometry this format's writer produces
+        if (!SeriesBuffer::valid_geometry(p.step_seconds, p.capacity) ||
+            !SeriesBuffer::valid_time_ms(time_ms)) {
+            return std::nullopt; // not what this format's writer produces
         }
         p.sample.time = std::chrono::system_clock::time_point(std::chrono::milliseconds(time_ms));
         points.push_back(std::move(p));

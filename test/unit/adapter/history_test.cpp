@@ -227,6 +227,32 @@ TEST(SnapshotImageTest, ACapacityTheImageCannotHoldIsTruncationNotAnAllocation)
     EXPECT_EQ(store.size(), 0U);
 }
 
+TEST_F(SnapshotTest, AWrongStructureBehindAMatchingChecksumRestoresNothing)
+{
+    // The second series is cut short and the checksum recomputed: the first series must not be
+    // restored either (found by fuzz/snapshot_fuzzer.cpp).
+    HistoryStore store;
+    store.ensure("alpha", 60, 4)->record(at(600, 1.0));
+    store.ensure("beta", 60, 4)->record(at(600, 2.0));
+    ASSERT_TRUE(write_snapshot(store, dir_));
+    std::string image;
+    {
+        std::ifstream in(snapshot_path(dir_), std::ios::binary);
+        image.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    image.resize(image.size() - 4 - 2 * sizeof(float)); // checksum and half of beta's values
+    boost::crc_32_type crc;
+    crc.process_bytes(image.data(), image.size());
+    const std::uint32_t checksum = crc.checksum();
+    image.append(reinterpret_cast<const char*>(&checksum), sizeof checksum);
+    HistoryStore target;
+    std::istringstream in(image);
+    const auto load = read_snapshot(in, image.size(), target);
+    ASSERT_FALSE(load);
+    EXPECT_EQ(load.error(), "series 1: truncated values");
+    EXPECT_EQ(target.size(), 0U);
+}
+
 TEST_F(SnapshotTest, WriteErrorsNameTheFile)
 {
     HistoryStore store;

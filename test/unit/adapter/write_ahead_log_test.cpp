@@ -2,6 +2,7 @@
 
 #include "adapter/history/series_buffer.hpp"
 
+#include <boost/crc.hpp>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -142,12 +143,15 @@ TEST_F(WriteAheadLogTest, AForeignOrNewerFileIsAClearError)
 TEST_F(WriteAheadLogTest, ARecordWithAGeometryNoSeriesCanHaveIsNotReturned)
 {
     // Checksums match (the writer encodes what it is given), but a step of 0 would divide by
-    // zero when replayed and a capacity beyond the limit would reserve gigabytes.
+    // zero when replayed, a capacity beyond the limit would reserve gigabytes, and a history
+    // longer than the configuration allows could overflow the slot arithmetic.
     const auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(1000));
     for (const auto& [step, capacity] : {std::pair<std::int64_t, std::int64_t>{0, 10},
                                          {-60, 10},
                                          {60, 0},
-                                         {60, SeriesBuffer::kMaxCapacity + 1}}) {
+                                         {1, SeriesBuffer::kMaxCapacity + 1},
+                                         {SeriesBuffer::kMaxStepSeconds + 1, 10},
+                                         {86'400, 401}}) {
         std::filesystem::remove(path_);
         {
             auto log = WriteAheadLog::open(path_);
@@ -160,6 +164,33 @@ TEST_F(WriteAheadLogTest, ARecordWithAGeometryNoSeriesCanHaveIsNotReturned)
         ASSERT_TRUE(read.warning) << step << " " << capacity;
         EXPECT_NE(read.warning->find("log segment at offset"), std::string::npos) << *read.warning;
     }
+}
+
+TEST(WriteAheadLogImageTest, ATimeBeyondTheClockIsMalformedNotAnOverflow)
+{
+    // One record with a matching checksum whose time in milliseconds overflows the nanosecond
+    // clock when converted (found by fuzz/write_ahead_log_fuzzer.cpp).
+    std::string payload;
+    const auto put = [](std::string& out, auto value) {
+        out.append(reinterpret_cast<const char*>(&value), sizeof value);
+    };
+    put(payload, std::uint32_t{1});                  // points
+    put(payload, std::uint32_t{1});                  // key length
+    payload += 'k';
+    put(payload, std::int64_t{60});                  // step
+    put(payload, std::int64_t{10});                  // capacity
+    put(payload, std::int64_t{36'030'497'020'883'968}); // time in ms
+    put(payload, 1.0);
+    boost::crc_32_type crc;
+    crc.process_bytes(payload.data(), payload.size());
+    std::string image("IHPAWAL1\x01\x00\x00\x00", 12);
+    put(image, static_cast<std::uint32_t>(payload.size()));
+    put(image, static_cast<std::uint32_t>(crc.checksum()));
+    image += payload;
+    const LogRead read = parse_log(image, "segment");
+    EXPECT_TRUE(read.records.empty());
+    ASSERT_TRUE(read.warning);
+    EXPECT_NE(read.warning->find("malformed"), std::string::npos) << *read.warning;
 }
 
 TEST_F(WriteAheadLogTest, NoFileIsNoRecordsAndNoError)
