@@ -71,7 +71,7 @@ run_target() {
     [[ -f $root/fuzz/$name.dict ]] && flags+=(-dict="$root/fuzz/$name.dict")
     local started status=0
     started=$(date +%s)
-    nice -n 10 "$build/fuzz/${name}_fuzzer" "${flags[@]}" -timeout=10 -rss_limit_mb=2048 \
+    nice -n 10 "$build/fuzz/${name}_fuzzer" "${flags[@]}" -timeout=60 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" "$seeds" >"$log" 2>&1 || status=$?
     local wall runs rate cov files
     wall=$(($(date +%s) - started))
