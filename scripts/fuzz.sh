@@ -3,6 +3,7 @@
 # and runs them; prints one line per target: executions, exec/s, wall time, corpus, coverage,
 # crashes. See fuzz/README.md.
 # Usage: scripts/fuzz.sh [--smoke | --runs N | --max-total-time S] [--parallel P] [target...]
+#   (--runs and --max-total-time together: a campaign that stops at whichever comes first)
 #   --smoke             each target a few seconds ($IHPA_FUZZ_SMOKE_SECONDS, 5) on the checked-in
 #                       corpus, which is left unchanged; what CI runs (the default)
 #   --runs N            a campaign: N executions per target
@@ -18,14 +19,15 @@ build=${IHPA_FUZZ_BUILD_DIR:-$root/build-fuzz}
 compiler=${IHPA_FUZZ_CXX:-clang++-19}
 
 mode=smoke
-budget=${IHPA_FUZZ_SMOKE_SECONDS:-5}
+runs=""
+seconds=""
 parallel=1
 targets=()
 while (($# > 0)); do
     case "$1" in
         --smoke) mode=smoke ;;
-        --runs) mode=runs; budget=$2; shift ;;
-        --max-total-time) mode=time; budget=$2; shift ;;
+        --runs) mode=campaign; runs=$2; shift ;;
+        --max-total-time) mode=campaign; seconds=$2; shift ;;
         --parallel) parallel=$2; shift ;;
         -*) echo "fuzz.sh: unknown option $1" >&2; exit 2 ;;
         *) targets+=("$1") ;;
@@ -62,20 +64,21 @@ run_target() {
     mkdir -p "$crashes"
     if [[ $mode == smoke ]]; then
         corpus=$(mktemp -d) # new inputs go here, the checked-in corpus stays as it is
-        flags+=(-max_total_time="$budget")
+        flags+=(-max_total_time="${IHPA_FUZZ_SMOKE_SECONDS:-5}")
     else
         corpus=$build/corpus/$name
         mkdir -p "$corpus"
-        [[ $mode == runs ]] && flags+=(-runs="$budget") || flags+=(-max_total_time="$budget")
+        [[ -n $runs ]] && flags+=(-runs="$runs")
+        [[ -n $seconds ]] && flags+=(-max_total_time="$seconds")
     fi
     [[ -f $root/fuzz/$name.dict ]] && flags+=(-dict="$root/fuzz/$name.dict")
     local started status=0
     started=$(date +%s)
     nice -n 10 "$build/fuzz/${name}_fuzzer" "${flags[@]}" -timeout=60 -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$crashes/" "$corpus" "$seeds" >"$log" 2>&1 || status=$?
-    local wall runs rate cov files
+    local wall executed rate cov files
     wall=$(($(date +%s) - started))
-    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    executed=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
     cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)
     files=$(find "$corpus" -type f | wc -l)
@@ -83,7 +86,7 @@ run_target() {
     local found
     found=$(find "$crashes" -type f | wc -l)
     ((status != 0 && found == 0)) && found=1 # a failure that saved no input still counts
-    printf '%-20s %12s %9s %9s %8s %6s %8s\n' "$name" "${runs:-?}" "${rate:-?}" "$wall" \
+    printf '%-20s %12s %9s %9s %8s %6s %8s\n' "$name" "${executed:-?}" "${rate:-?}" "$wall" \
         "$files" "${cov:-?}" "$found" >"$build/fuzz-logs/$name.result"
 }
 
