@@ -227,8 +227,8 @@ TEST(SnapshotImageTest, ACapacityTheImageCannotHoldIsTruncationNotAnAllocation)
     put(std::uint64_t{1});                   // series
     put(std::uint32_t{1});                   // key length
     image += 'k';                            // key
-    put(std::int64_t{60});                   // step
-    put(SeriesBuffer::kMaxCapacity);         // capacity
+    put(std::int64_t{1});                    // step
+    put(SeriesBuffer::kMaxCapacity);         // capacity (194 days at 1 s: a valid geometry)
     put(std::int64_t{0});                    // newest slot
     put(std::uint8_t{0});                    // no latest observation
     put(std::int64_t{0});
