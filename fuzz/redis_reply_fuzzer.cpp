@@ -12,6 +12,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     using namespace ihpa;
     const std::unique_ptr<redisReader, decltype(&redisReaderFree)> reader(redisReaderCreate(),
                                                                            &redisReaderFree);
+    reader->fn = adapter::bounded_reply_functions(); // as RedisSource's connections read
     const auto* text = reinterpret_cast<const char*>(data);
     const std::size_t split = size == 0 ? 0 : data[0] % (size + 1);
     for (const auto& [from, length] : {std::pair{std::size_t{0}, split}, std::pair{split, size - split}}) {

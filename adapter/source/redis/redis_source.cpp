@@ -97,6 +97,7 @@ std::expected<void, std::string> RedisSource::ensure_connected()
     if (context->err != 0) {
         return std::unexpected("redis " + endpoint() + ": connect failed: " + context->errstr);
     }
+    context->reader->fn = bounded_reply_functions();
     if (redisSetTimeout(context.get(), timeout) != REDIS_OK) {
         return std::unexpected("redis " + endpoint() + ": cannot set the command timeout: " +
                                context->errstr);
