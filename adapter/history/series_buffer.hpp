@@ -23,9 +23,9 @@ public:
     static constexpr std::int64_t kMaxCapacity = std::int64_t{1} << 24;
     static constexpr std::int64_t kMaxStepSeconds = 86'400;
     static constexpr std::int64_t kMaxHistorySeconds = 400 * kMaxStepSeconds;
-    /// Times a snapshot or the log may hold, in seconds either side of the epoch (about 272
-    /// years, inside the ±292 years of a nanosecond clock, so slot arithmetic never overflows).
-    static constexpr std::int64_t kMaxUnixSeconds = std::int64_t{1} << 33;
+    /// Times a snapshot or the log may hold (those a source may report), so slot arithmetic
+    /// never overflows.
+    static constexpr std::int64_t kMaxUnixSeconds = adapter::kMaxUnixSeconds;
 
     /// True for a step and capacity within the limits above.
     [[nodiscard]] static bool valid_geometry(std::int64_t step_seconds, std::int64_t capacity)
