@@ -3,6 +3,7 @@
 // (run → handshake → read → write → read | close), each step with its own timeout.
 #include "apiserver/session.hpp"
 
+#include "apiserver/beast_request.hpp"
 #include "apiserver/tls_identity.hpp"
 #include "common/log.hpp"
 
@@ -28,8 +29,6 @@ namespace net = boost::asio;
 namespace ssl = net::ssl;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
-
-std::string_view to_std(beast::string_view s) { return {s.data(), s.size()}; }
 
 /// True for errors of Beast's HTTP parser (malformed or oversized input from the client), as
 /// opposed to transport errors.
@@ -197,14 +196,7 @@ private:
     {
         started_ = Clock::now();
         request_ = std::move(request); // kept alive until answered: the router's views point here
-        ApiRequest api_request;
-        api_request.method = to_std(request_.method_string());
-        api_request.target = to_std(request_.target());
-        api_request.accept = to_std(request_[http::field::accept]);
-        api_request.certificate = &certificate_;
-        for (const auto& field : request_) {
-            api_request.headers.emplace_back(to_std(field.name_string()), to_std(field.value()));
-        }
+        const ApiRequest api_request = to_api_request(request_, &certificate_);
         const bool overloaded =
             shared_.metrics.request_started() > shared_.options.max_requests_inflight;
         if (overloaded) {

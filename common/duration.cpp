@@ -1,6 +1,7 @@
 #include "common/duration.hpp"
 
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 
@@ -59,7 +60,17 @@ std::expected<std::chrono::milliseconds, std::string> parse_duration(std::string
                                    "' (use ms, s, m, h or d)");
         }
         pos += unit_length;
-        total_ms += std::stod(number) * unit_ms;
+        double value = 0.0;
+        if (std::from_chars(number.data(), number.data() + number.size(), value).ec ==
+            std::errc::result_out_of_range) {
+            // Beyond a double: too large when a digit before the point is not 0, else so small
+            // that it rounds to 0 ms.
+            if (number.find_first_not_of("0.") < number.find('.')) {
+                return std::unexpected("too large");
+            }
+            value = 0.0;
+        }
+        total_ms += value * unit_ms;
     }
     if (total_ms > 1e15) {
         return std::unexpected("too large");

@@ -106,7 +106,7 @@ def check_ours(rules, public, folder, target, header, where, text):
         narrowed = rule.uses[target]
         if header is not None and narrowed is not None and header not in narrowed:
             return f"{where}: {text}: {rule.describe()}"
-    if header is not None and folder not in ("test", "bench") and target in public:
+    if header is not None and folder not in ("test", "bench", "fuzz") and target in public:
         headers, public_where = public[target]
         if header not in headers:
             return (f"{where}: {text}: not a public header of {target} (public: "

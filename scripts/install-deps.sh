@@ -13,9 +13,11 @@ build_packages=(
     libeigen3-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libhiredis-dev
     libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev libcurl4-openssl-dev
 )
-# Real peers the integration and end-to-end tests start on 127.0.0.1, and their tools.
+# Real peers the integration and end-to-end tests start on 127.0.0.1, and their tools; Clang with
+# libFuzzer for the fuzz targets' short runs (scripts/fuzz.sh --smoke).
 test_packages=(
     curl xz-utils python3 libxml2-utils etcd-server prometheus redis-server
+    clang-19 libfuzzer-19-dev libclang-rt-19-dev
 )
 # Benchmark peers and forecasting references.
 bench_packages=(

@@ -12,6 +12,9 @@ cmake --build "$build" --parallel "$(nproc)"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 (cd "$build" && ctest --output-on-failure --timeout 600 "$@")
+# Every fuzz target a few seconds on its checked-in corpus (fuzz/README.md): a parser that
+# crashes on a known input, or on one found in seconds, fails the run.
+"$root/scripts/fuzz.sh" --smoke
 # The optimised binary (what scripts/run-demo.sh, the image and the benchmarks build) must build
 # too: -O2 turns on warnings the sanitizer build does not see.
 release=${IHPA_RELEASE_BUILD_DIR:-$root/build-release}

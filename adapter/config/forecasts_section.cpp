@@ -1,4 +1,5 @@
 #include "adapter/config/sections.hpp"
+#include "adapter/history/series_buffer.hpp"
 
 #include "common/duration.hpp"
 #include "common/seasonality.hpp"
@@ -123,9 +124,10 @@ void parse_settings(const YAML::Node& item, const std::string& what, ForecastSet
         settings.min_history = static_cast<std::int64_t>(*min_history);
     }
     const std::int64_t points = settings.history.count() / settings.step.count();
-    if (points > (std::int64_t{1} << 24)) {
+    if (points > SeriesBuffer::kMaxCapacity) {
         problems.add(item, what + ": history / step is " + std::to_string(points) +
-                               " points, more than 16777216 per series");
+                               " points, more than " + std::to_string(SeriesBuffer::kMaxCapacity) +
+                               " per series");
     }
     if (points < settings.min_history) {
         problems.add(item, what + ": history holds " + std::to_string(points) +

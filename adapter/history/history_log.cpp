@@ -56,8 +56,8 @@ void sync_directory(const std::filesystem::path& dir)
     }
 }
 
-/// Replays one segment's records into `store`; `before` holds each series' latest observation
-/// from before the replay (filled the first time a series is seen).
+} // namespace
+
 void replay_records(const std::vector<std::vector<LoggedPoint>>& records, HistoryStore& store,
                     std::map<std::string, std::optional<Sample>>& before, LogReplay& replay)
 {
@@ -82,8 +82,6 @@ void replay_records(const std::vector<std::vector<LoggedPoint>>& records, Histor
         }
     }
 }
-
-} // namespace
 
 std::filesystem::path segment_path(const std::filesystem::path& state_dir, std::uint64_t number)
 {

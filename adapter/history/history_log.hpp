@@ -7,8 +7,10 @@
 #include <expected>
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +44,13 @@ struct LogReplay {
 /// is corrupt before its tail, foreign or of another version keeps what was read before the
 /// damage and is renamed to `<name>.corrupt` (an error), so the next start does not trip on it.
 [[nodiscard]] LogReplay replay_log(HistoryStore& store, const std::filesystem::path& state_dir);
+
+/// What `replay_log` does with one segment's good `records`: records their points into `store`,
+/// skipping those at or before the latest observation their series had before the replay;
+/// `before` keeps that observation per key (filled the first time a key is seen, shared by
+/// the segments of one replay). Counts into `replay`.
+void replay_records(const std::vector<std::vector<LoggedPoint>>& records, HistoryStore& store,
+                    std::map<std::string, std::optional<Sample>>& before, LogReplay& replay);
 
 /// Running figures of a history log, for `/metrics`.
 struct LogStats {

@@ -17,6 +17,28 @@ namespace ihpa::adapter {
 /// slot replaces the earlier one. Not thread-safe: the store guards it.
 class SeriesBuffer {
 public:
+    /// The geometries the configuration allows (history / step at most kMaxCapacity slots, a
+    /// step of at most a day, at most 400 days of history); snapshots and the write-ahead log
+    /// reject others as corrupt.
+    static constexpr std::int64_t kMaxCapacity = std::int64_t{1} << 24;
+    static constexpr std::int64_t kMaxStepSeconds = 86'400;
+    static constexpr std::int64_t kMaxHistorySeconds = 400 * kMaxStepSeconds;
+    /// Times a snapshot or the log may hold (those a source may report), so slot arithmetic
+    /// never overflows.
+    static constexpr std::int64_t kMaxUnixSeconds = adapter::kMaxUnixSeconds;
+
+    /// True for a step and capacity within the limits above.
+    [[nodiscard]] static bool valid_geometry(std::int64_t step_seconds, std::int64_t capacity)
+    {
+        return step_seconds > 0 && step_seconds <= kMaxStepSeconds && capacity > 0 &&
+               capacity <= kMaxCapacity && capacity * step_seconds <= kMaxHistorySeconds;
+    }
+    /// True for a time in milliseconds since the epoch within ±kMaxUnixSeconds.
+    [[nodiscard]] static bool valid_time_ms(std::int64_t ms)
+    {
+        return ms >= -kMaxUnixSeconds * 1000 && ms <= kMaxUnixSeconds * 1000;
+    }
+
     /// `step_seconds` > 0, `capacity` >= 1.
     SeriesBuffer(std::int64_t step_seconds, std::int64_t capacity);
 

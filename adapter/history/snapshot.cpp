@@ -17,7 +17,6 @@ namespace {
 constexpr char kMagic[8] = {'I', 'H', 'P', 'A', 'S', 'N', 'A', 'P'};
 constexpr std::uint32_t kVersion = 1;
 constexpr std::size_t kFlushBytes = 1 << 20;
-constexpr std::int64_t kMaxCapacity = std::int64_t{1} << 32;
 
 std::string system_error(const std::string& what, const std::filesystem::path& path)
 {
@@ -85,35 +84,52 @@ private:
     std::string error_;
 };
 
-/// Reads fields from a verified snapshot image held in a stream, failing softly.
+/// Reads fields from a snapshot image held in a stream, failing softly; counts what is left.
 class Reader {
 public:
-    explicit Reader(std::ifstream& in) : in_(in) {}
+    Reader(std::istream& in, std::uintmax_t size) : in_(in), left_(size) {}
     template <typename T>
     bool get(T& value)
     {
         static_assert(std::is_trivially_copyable_v<T>);
-        return static_cast<bool>(in_.read(reinterpret_cast<char*>(&value), sizeof value));
+        return get_bytes(&value, sizeof value);
     }
     bool get_bytes(void* data, std::size_t size)
     {
-        return static_cast<bool>(in_.read(static_cast<char*>(data), static_cast<std::streamsize>(size)));
+        if (size > left_ ||
+            !in_.read(static_cast<char*>(data), static_cast<std::streamsize>(size))) {
+            return false;
+        }
+        left_ -= size;
+        return true;
     }
+    /// Moves past `size` bytes without reading them.
+    bool skip(std::uintmax_t size)
+    {
+        if (size > left_ || !in_.seekg(static_cast<std::streamoff>(size), std::ios::cur)) {
+            return false;
+        }
+        left_ -= size;
+        return true;
+    }
+    /// Bytes not read yet.
+    [[nodiscard]] std::uintmax_t left() const { return left_; }
 
 private:
-    std::ifstream& in_;
+    std::istream& in_;
+    std::uintmax_t left_;
 };
 
-/// Checks the trailing CRC-32 against the file's contents, streaming.
-std::expected<void, std::string> verify_checksum(const std::filesystem::path& path,
-                                                 std::uintmax_t size)
+/// Checks the trailing CRC-32 against the image's contents, streaming; leaves `in` at `resume`.
+std::expected<void, std::string> verify_checksum(std::istream& in, std::uintmax_t size,
+                                                 std::streamoff resume)
 {
     if (size < sizeof kMagic + sizeof(std::uint32_t) * 2 + sizeof(std::uint64_t)) {
         return std::unexpected("too short to be a snapshot (" + std::to_string(size) + " bytes)");
     }
-    std::ifstream in(path, std::ios::binary);
+    in.seekg(0);
     boost::crc_32_type crc;
-    std::vector<char> chunk(kFlushBytes);
+    std::vector<char> chunk(static_cast<std::size_t>(std::min<std::uintmax_t>(size, kFlushBytes)));
     std::uintmax_t left = size - sizeof(std::uint32_t);
     while (left > 0) {
         const auto n = static_cast<std::streamsize>(std::min<std::uintmax_t>(left, chunk.size()));
@@ -130,7 +146,69 @@ std::expected<void, std::string> verify_checksum(const std::filesystem::path& pa
     if (stored != crc.checksum()) {
         return std::unexpected("checksum mismatch (the file is corrupt or truncated)");
     }
+    in.seekg(resume);
     return {};
+}
+
+/// Reads the series of a snapshot whose header and checksum were checked. With a store, restores
+/// every series that has data into it; without one, only checks the structure, skipping the
+/// values. The error names the series at fault.
+std::expected<SnapshotLoad, std::string> read_series(Reader& reader, HistoryStore* store)
+{
+    const auto fail = [](std::uint64_t i, const std::string& why) {
+        return std::unexpected("series " + std::to_string(i) + ": " + why);
+    };
+    std::uint64_t count = 0;
+    if (!reader.get(count)) {
+        return std::unexpected("truncated series count");
+    }
+    SnapshotLoad load;
+    for (std::uint64_t i = 0; i < count; ++i) {
+        std::string key;
+        std::int64_t step = 0, capacity = 0, newest_slot = 0, latest_ms = 0;
+        std::uint32_t key_size = 0;
+        std::uint8_t has_latest = 0, has_data = 0;
+        double latest_value = 0.0;
+        if (!reader.get(key_size) || key_size > reader.left()) {
+            return fail(i, "bad key length");
+        }
+        key.resize(key_size);
+        if (!reader.get_bytes(key.data(), key_size) || !reader.get(step) ||
+            !reader.get(capacity) || !reader.get(newest_slot) || !reader.get(has_latest) ||
+            !reader.get(latest_ms) || !reader.get(latest_value) || !reader.get(has_data)) {
+            return fail(i, "truncated header");
+        }
+        if (!SeriesBuffer::valid_geometry(step, capacity)) {
+            return fail(i, "invalid step or capacity");
+        }
+        if ((has_data != 0 && (newest_slot < -SeriesBuffer::kMaxUnixSeconds / step ||
+                               newest_slot > SeriesBuffer::kMaxUnixSeconds / step)) ||
+            (has_latest != 0 && !SeriesBuffer::valid_time_ms(latest_ms))) {
+            return fail(i, "time out of range");
+        }
+        // Checked before allocating: a capacity the image cannot hold is truncation, not a
+        // reason to reserve memory for it.
+        const auto value_bytes = static_cast<std::uintmax_t>(capacity) * sizeof(float);
+        if (value_bytes > reader.left()) {
+            return fail(i, "truncated values");
+        }
+        if (store == nullptr || has_data == 0) {
+            reader.skip(value_bytes);
+            continue;
+        }
+        std::vector<float> values(static_cast<std::size_t>(capacity));
+        reader.get_bytes(values.data(), static_cast<std::size_t>(value_bytes));
+        std::optional<Sample> latest;
+        if (has_latest != 0) {
+            latest = Sample{std::chrono::system_clock::time_point(std::chrono::milliseconds(latest_ms)),
+                            latest_value};
+        }
+        load.points += static_cast<std::size_t>(
+            std::count_if(values.begin(), values.end(), [](float v) { return std::isfinite(v); }));
+        store->ensure(key, step, capacity)->restore(newest_slot, std::move(values), latest);
+        ++load.series;
+    }
+    return load;
 }
 
 } // namespace
@@ -154,8 +232,9 @@ std::expected<std::size_t, std::string> write_snapshot(const HistoryStore& store
     out.put_bytes(kMagic, sizeof kMagic);
     out.put(kVersion);
     out.put(static_cast<std::uint64_t>(series.size()));
-    for (const auto& [key, stored] : series) {
-        stored->with_buffer([&, &key = key](const SeriesBuffer& buffer) {
+    for (const auto& entry : series) {
+        const std::string& key = entry.first; // a plain reference: lambdas capture it portably
+        entry.second->with_buffer([&](const SeriesBuffer& buffer) {
             out.put(static_cast<std::uint32_t>(key.size()));
             out.put_bytes(key.data(), key.size());
             out.put(buffer.step_seconds());
@@ -205,71 +284,42 @@ std::expected<SnapshotLoad, std::string> load_snapshot(HistoryStore& store,
         }
         return std::unexpected("snapshot " + path.string() + ": " + ec.message());
     }
-    const auto fail = [&](const std::string& why) {
-        return std::unexpected("snapshot " + path.string() + " ignored: " + why);
-    };
     std::ifstream in(path, std::ios::binary);
-    Reader reader(in);
+    auto load = read_snapshot(in, size, store);
+    if (!load) {
+        return std::unexpected("snapshot " + path.string() + " ignored: " + load.error());
+    }
+    return load;
+}
+
+std::expected<SnapshotLoad, std::string> read_snapshot(std::istream& in, std::uintmax_t size,
+                                                       HistoryStore& store)
+{
+    Reader reader(in, size);
     char magic[sizeof kMagic] = {};
     std::uint32_t version = 0;
     if (!reader.get_bytes(magic, sizeof magic) || std::memcmp(magic, kMagic, sizeof kMagic) != 0) {
-        return fail("not an ihpa history snapshot");
+        return std::unexpected("not an ihpa history snapshot");
     }
     if (!reader.get(version) || version != kVersion) {
-        return fail("format version " + std::to_string(version) + ", this build reads version " +
-                    std::to_string(kVersion));
+        return std::unexpected("format version " + std::to_string(version) +
+                               ", this build reads version " + std::to_string(kVersion));
     }
-    if (auto verified = verify_checksum(path, size); !verified) {
-        return fail(verified.error());
+    if (auto verified = verify_checksum(in, size, static_cast<std::streamoff>(size - reader.left()));
+        !verified) {
+        return std::unexpected(verified.error());
     }
-    struct Parsed {
-        std::string key;
-        std::int64_t step = 0, capacity = 0, newest_slot = 0;
-        std::optional<Sample> latest;
-        std::vector<float> values;
-    };
-    std::uint64_t count = 0;
-    reader.get(count);
-    SnapshotLoad load;
-    for (std::uint64_t i = 0; i < count; ++i) {
-        Parsed p;
-        std::uint32_t key_size = 0;
-        std::uint8_t has_latest = 0, has_data = 0;
-        std::int64_t latest_ms = 0;
-        double latest_value = 0.0;
-        if (!reader.get(key_size) || key_size > 1 << 20) {
-            return fail("series " + std::to_string(i) + ": bad key length");
-        }
-        p.key.resize(key_size);
-        if (!reader.get_bytes(p.key.data(), key_size) || !reader.get(p.step) ||
-            !reader.get(p.capacity) || !reader.get(p.newest_slot) || !reader.get(has_latest) ||
-            !reader.get(latest_ms) || !reader.get(latest_value) || !reader.get(has_data)) {
-            return fail("series " + std::to_string(i) + ": truncated header");
-        }
-        if (p.step <= 0 || p.capacity <= 0 || p.capacity > kMaxCapacity) {
-            return fail("series " + std::to_string(i) + ": invalid step or capacity");
-        }
-        p.values.resize(static_cast<std::size_t>(p.capacity));
-        if (!reader.get_bytes(p.values.data(), p.values.size() * sizeof(float))) {
-            return fail("series " + std::to_string(i) + ": truncated values");
-        }
-        if (has_latest != 0) {
-            p.latest = Sample{std::chrono::system_clock::time_point(
-                                  std::chrono::milliseconds(latest_ms)),
-                              latest_value};
-        }
-        if (has_data == 0) {
-            continue;
-        }
-        // The checksum matched, so the structure was written by this format's writer: restore
-        // as we read, keeping one series in memory at a time.
-        auto stored = store.ensure(p.key, p.step, p.capacity);
-        load.points += static_cast<std::size_t>(
-            std::count_if(p.values.begin(), p.values.end(), [](float v) { return std::isfinite(v); }));
-        stored->restore(p.newest_slot, std::move(p.values), p.latest);
-        ++load.series;
+    // Two passes over the series: the first checks every one (skipping the values), so a
+    // snapshot whose structure is wrong despite its checksum changes nothing either; the second
+    // restores them, keeping one series in memory at a time.
+    const std::streamoff series_start = static_cast<std::streamoff>(size - reader.left());
+    if (auto checked = read_series(reader, nullptr); !checked) {
+        return checked;
     }
-    return load;
+    in.clear();
+    in.seekg(series_start);
+    Reader restoring(in, size - static_cast<std::uintmax_t>(series_start));
+    return read_series(restoring, &store);
 }
 
 } // namespace ihpa::adapter

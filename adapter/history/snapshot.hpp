@@ -4,6 +4,7 @@
 
 #include <expected>
 #include <filesystem>
+#include <istream>
 #include <string>
 
 namespace ihpa::adapter {
@@ -34,5 +35,11 @@ write_snapshot(const HistoryStore& store, const std::filesystem::path& state_dir
 /// wrong. No file: zero series, not an error.
 [[nodiscard]] std::expected<SnapshotLoad, std::string>
 load_snapshot(HistoryStore& store, const std::filesystem::path& state_dir);
+
+/// What `load_snapshot` does once the file is open: restores the snapshot image `in` holds (its
+/// `size` bytes from position 0) into `store`, with the same checks. The error says what is
+/// wrong, without a file name.
+[[nodiscard]] std::expected<SnapshotLoad, std::string>
+read_snapshot(std::istream& in, std::uintmax_t size, HistoryStore& store);
 
 } // namespace ihpa::adapter

@@ -1,5 +1,7 @@
 #include "adapter/history/write_ahead_log.hpp"
 
+#include "adapter/history/series_buffer.hpp"
+
 #include <boost/crc.hpp>
 
 #include <fcntl.h>
@@ -87,6 +89,10 @@ std::optional<std::vector<LoggedPoint>> decode(const char* data, std::size_t siz
             !in.get(p.capacity) || !in.get(time_ms) || !in.get(p.sample.value)) {
             return std::nullopt;
         }
+        if (!SeriesBuffer::valid_geometry(p.step_seconds, p.capacity) ||
+            !SeriesBuffer::valid_time_ms(time_ms)) {
+            return std::nullopt; // not what this format's writer produces
+        }
         p.sample.time = std::chrono::system_clock::time_point(std::chrono::milliseconds(time_ms));
         points.push_back(std::move(p));
     }
@@ -139,17 +145,23 @@ bool write_all(int fd, const std::string& bytes)
 
 LogRead read_log(const std::filesystem::path& path)
 {
-    LogRead read;
     std::ifstream in(path, std::ios::binary);
     if (!in) {
+        LogRead read;
         if (std::filesystem::exists(path)) {
             read.error = system_error("cannot read", path);
         }
         return read;
     }
     const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return parse_log(bytes, path.string());
+}
+
+LogRead parse_log(std::string_view bytes, const std::string& name)
+{
+    LogRead read;
     const auto at = [&](std::uint64_t offset) {
-        return "log " + path.string() + " at offset " + std::to_string(offset) + ": ";
+        return "log " + name + " at offset " + std::to_string(offset) + ": ";
     };
     Cursor header(bytes.data(), bytes.size());
     char magic[sizeof kMagic] = {};
@@ -162,11 +174,11 @@ LogRead read_log(const std::filesystem::path& path)
     header.get_bytes(magic, sizeof magic);
     header.get(version);
     if (std::memcmp(magic, kMagic, sizeof kMagic) != 0) {
-        read.error = "log " + path.string() + " ignored: not an ihpa write-ahead log";
+        read.error = "log " + name + " ignored: not an ihpa write-ahead log";
         return read;
     }
     if (version != kVersion) {
-        read.error = "log " + path.string() + " ignored: format version " +
+        read.error = "log " + name + " ignored: format version " +
                      std::to_string(version) + ", this build reads version " +
                      std::to_string(kVersion);
         return read;
@@ -185,9 +197,10 @@ LogRead read_log(const std::filesystem::path& path)
         auto points = crc32(payload, length) == crc ? decode(payload, length) : std::nullopt;
         if (!points) {
             if (end == bytes.size()) {
-                read.warning = at(offset) + "torn tail cut (last record fails its checksum)";
+                read.warning =
+                    at(offset) + "torn tail cut (last record fails its checksum or is malformed)";
             } else {
-                read.error = at(offset) + "corrupt record (checksum mismatch) with " +
+                read.error = at(offset) + "corrupt record (checksum mismatch or malformed) with " +
                              std::to_string(bytes.size() - end) +
                              " bytes after it; the log is read up to here";
             }

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ihpa::adapter {
@@ -36,6 +37,10 @@ struct LogRead {
 /// runs past the end of the file, or the last record with a bad checksum, is a torn tail; a bad
 /// checksum with more bytes after the record is corruption. No file: no records, no error.
 [[nodiscard]] LogRead read_log(const std::filesystem::path& path);
+
+/// What `read_log` does with the file's contents: parses the log image `bytes`; `name` stands
+/// for the file in the warning and error.
+[[nodiscard]] LogRead parse_log(std::string_view bytes, const std::string& name);
 
 /// An append-only log file of poll rounds. `append` returns only once the record is on disk
 /// (write + fdatasync), so a point counts as stored only after it is durable. Not thread-safe.

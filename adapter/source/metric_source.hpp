@@ -1,8 +1,10 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <expected>
 #include <map>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -14,6 +16,14 @@ struct Sample {
     std::chrono::system_clock::time_point time;
     double value = 0.0;
 };
+
+/// Times a source may report and the history may hold, in seconds either side of the epoch
+/// (about 272 years, inside the ±292 years of a nanosecond clock, so no conversion overflows).
+inline constexpr std::int64_t kMaxUnixSeconds = std::int64_t{1} << 33;
+
+/// The time `ms` milliseconds after the epoch (rounded to a millisecond); nullopt when `ms` is
+/// not finite or lies beyond ±kMaxUnixSeconds.
+[[nodiscard]] std::optional<std::chrono::system_clock::time_point> time_from_unix_ms(double ms);
 
 /// The labels of one series a query selects (Prometheus labels, Datadog tags as key:value).
 using Labels = std::map<std::string, std::string>;

@@ -48,9 +48,11 @@ std::expected<std::vector<Sample>, std::string> parse_points(const json& pointli
         if (!point[1].is_number()) {
             return std::unexpected("pointlist value " + point[1].dump() + " is not a number");
         }
-        const auto ms = static_cast<std::int64_t>(std::llround(point[0].get<double>()));
-        points.push_back(Sample{std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)),
-                                point[1].get<double>()});
+        const auto time = time_from_unix_ms(point[0].get<double>());
+        if (!time) {
+            return std::unexpected("pointlist time " + point[0].dump() + " is out of range");
+        }
+        points.push_back(Sample{*time, point[1].get<double>()});
     }
     return points;
 }

@@ -85,9 +85,11 @@ std::expected<Sample, std::string> parse_pair(const json& pair)
     if (!value) {
         return std::unexpected(value.error());
     }
-    const double seconds = pair[0].get<double>();
-    const auto millis = std::chrono::milliseconds(std::llround(seconds * 1000.0));
-    return Sample{std::chrono::system_clock::time_point(millis), *value};
+    const auto time = time_from_unix_ms(pair[0].get<double>() * 1000.0);
+    if (!time) {
+        return std::unexpected("sample time " + pair[0].dump() + " is out of range");
+    }
+    return Sample{*time, *value};
 }
 
 /// The `result` array of a query answer whose `resultType` must be `expected`.

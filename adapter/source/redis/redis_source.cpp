@@ -1,6 +1,7 @@
 #include "adapter/source/redis/redis_source.hpp"
 
 #include "adapter/source/redis/redis_query.hpp"
+#include "adapter/source/redis/redis_reply.hpp"
 
 #include <hiredis.h>
 
@@ -96,6 +97,7 @@ std::expected<void, std::string> RedisSource::ensure_connected()
     if (context->err != 0) {
         return std::unexpected("redis " + endpoint() + ": connect failed: " + context->errstr);
     }
+    context->reader->fn = bounded_reply_functions();
     if (redisSetTimeout(context.get(), timeout) != REDIS_OK) {
         return std::unexpected("redis " + endpoint() + ": cannot set the command timeout: " +
                                context->errstr);
@@ -177,13 +179,11 @@ std::vector<Answer> RedisSource::query_batch(std::span<const std::string> querie
                 context_.reset();
                 return answers;
             }
-            if (reply->type == REDIS_REPLY_INTEGER) {
-                sum += static_cast<double>(reply->integer);
+            if (const auto value = size_reply_value(*reply)) {
+                sum += *value;
             } else if (!error) {
-                const std::string why = reply->type == REDIS_REPLY_ERROR
-                                            ? std::string(reply->str, reply->len)
-                                            : "unexpected reply type " + std::to_string(reply->type);
-                error = "redis " + endpoint() + ": " + parsed[i]->command + " \"" + key + "\": " + why;
+                error = "redis " + endpoint() + ": " + parsed[i]->command + " \"" + key +
+                        "\": " + value.error();
             }
         }
         if (error) {

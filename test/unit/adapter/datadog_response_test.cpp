@@ -28,6 +28,14 @@ TEST(DatadogResponse, ParsesASingleSeries)
     EXPECT_DOUBLE_EQ(series.points[2].value, 17.25);
 }
 
+TEST(DatadogResponse, APointTimeBeyondTheClockIsAnErrorNotAnOverflow)
+{
+    const auto answer = parse_datadog_response(
+        R"({"status":"ok","series":[{"pointlist":[[1e300,1.0]]}]})");
+    ASSERT_FALSE(answer);
+    EXPECT_NE(answer.error().find("out of range"), std::string::npos) << answer.error();
+}
+
 TEST(DatadogResponse, LabelsComeFromTagSetAndScope)
 {
     const auto answer = parse_datadog_response(fixture("multiple_series.json"));

@@ -2,11 +2,13 @@
 #include "adapter/history/series_buffer.hpp"
 #include "adapter/history/snapshot.hpp"
 
+#include <boost/crc.hpp>
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <unistd.h>
 
 namespace ihpa::adapter {
@@ -193,6 +195,64 @@ TEST_F(SnapshotTest, CorruptTruncatedForeignAndNewerSnapshotsAreReportedAndChang
               std::string::npos);
     EXPECT_NE(attempt(good.substr(0, 10)).find("ignored"), std::string::npos);
     EXPECT_EQ(attempt(good), "loaded 1");
+}
+
+/// Why read_snapshot rejects `image` once its checksum is appended, checking that the rejection
+/// restored nothing; "loaded" when it is not rejected.
+std::string rejection_of(const std::string& image)
+{
+    boost::crc_32_type crc;
+    crc.process_bytes(image.data(), image.size());
+    const std::uint32_t checksum = crc.checksum();
+    const std::string checked =
+        image + std::string(reinterpret_cast<const char*>(&checksum), sizeof checksum);
+    HistoryStore store;
+    std::istringstream in(checked);
+    const auto load = read_snapshot(in, checked.size(), store);
+    if (load) {
+        return "loaded";
+    }
+    EXPECT_EQ(store.size(), 0U);
+    return load.error();
+}
+
+TEST(SnapshotImageTest, ACapacityTheImageCannotHoldIsTruncationNotAnAllocation)
+{
+    // A snapshot whose checksum matches but whose series claims more values than the image
+    // holds: rejected before the ring is allocated (a 4-byte tail once asked for 16 GiB).
+    std::string image("IHPASNAP\x01\x00\x00\x00", 12);
+    const auto put = [&](auto value) {
+        image.append(reinterpret_cast<const char*>(&value), sizeof value);
+    };
+    put(std::uint64_t{1});                   // series
+    put(std::uint32_t{1});                   // key length
+    image += 'k';                            // key
+    put(std::int64_t{1});                    // step
+    put(SeriesBuffer::kMaxCapacity);         // capacity (194 days at 1 s: a valid geometry)
+    put(std::int64_t{0});                    // newest slot
+    put(std::uint8_t{0});                    // no latest observation
+    put(std::int64_t{0});
+    put(0.0);
+    put(std::uint8_t{1});                    // has data
+    put(1.0F);                               // one value of the 16777216 claimed
+    EXPECT_EQ(rejection_of(image), "series 0: truncated values");
+}
+
+TEST_F(SnapshotTest, AWrongStructureBehindAMatchingChecksumRestoresNothing)
+{
+    // The second series is cut short and the checksum recomputed: the first series must not be
+    // restored either (found by fuzz/snapshot_fuzzer.cpp).
+    HistoryStore store;
+    store.ensure("alpha", 60, 4)->record(at(600, 1.0));
+    store.ensure("beta", 60, 4)->record(at(600, 2.0));
+    ASSERT_TRUE(write_snapshot(store, dir_));
+    std::string image;
+    {
+        std::ifstream in(snapshot_path(dir_), std::ios::binary);
+        image.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    image.resize(image.size() - 4 - 2 * sizeof(float)); // checksum and half of beta's values
+    EXPECT_EQ(rejection_of(image), "series 1: truncated values");
 }
 
 TEST_F(SnapshotTest, WriteErrorsNameTheFile)

@@ -50,6 +50,18 @@ TEST(PrometheusResponse, ParsesAScalarAsOneUnlabelledSample)
     EXPECT_EQ(result->samples[0].sample.time, at_ms(1795473360000));
 }
 
+TEST(PrometheusResponse, ASampleTimeBeyondTheClockIsAnErrorNotAnOverflow)
+{
+    // 17954726481 s overflowed the nanosecond clock when converted (found by
+    // fuzz/prometheus_response_fuzzer.cpp).
+    const auto result = parse_instant_response(
+        R"({"status":"success","data":{"resultType":"scalar","result":[17954726481,"112"]}})");
+    ASSERT_FALSE(result);
+    EXPECT_NE(result.error().find("out of range"), std::string::npos) << result.error();
+    EXPECT_TRUE(parse_instant_response(
+        R"({"status":"success","data":{"resultType":"scalar","result":[4102444800,"1"]}})"));
+}
+
 TEST(PrometheusResponse, AnEmptyVectorIsNotAnError)
 {
     const auto result = parse_instant_response(fixture("query_empty.json"));

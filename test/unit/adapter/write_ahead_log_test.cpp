@@ -1,5 +1,8 @@
 #include "adapter/history/write_ahead_log.hpp"
 
+#include "adapter/history/series_buffer.hpp"
+
+#include <boost/crc.hpp>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -135,6 +138,59 @@ TEST_F(WriteAheadLogTest, AForeignOrNewerFileIsAClearError)
     overwrite(std::string("IHPAWAL1\x02\x00\x00\x00", 12));
     ASSERT_TRUE(read_log(path_).error);
     EXPECT_NE(read_log(path_).error->find("format version 2"), std::string::npos);
+}
+
+TEST_F(WriteAheadLogTest, ARecordWithAGeometryNoSeriesCanHaveIsNotReturned)
+{
+    // Checksums match (the writer encodes what it is given), but a step of 0 would divide by
+    // zero when replayed, a capacity beyond the limit would reserve gigabytes, and a history
+    // longer than the configuration allows could overflow the slot arithmetic.
+    const auto at = std::chrono::system_clock::time_point(std::chrono::milliseconds(1000));
+    for (const auto& [step, capacity] : {std::pair<std::int64_t, std::int64_t>{0, 10},
+                                         {-60, 10},
+                                         {60, 0},
+                                         {1, SeriesBuffer::kMaxCapacity + 1},
+                                         {SeriesBuffer::kMaxStepSeconds + 1, 10},
+                                         {86'400, 401}}) {
+        std::filesystem::remove(path_);
+        {
+            auto log = WriteAheadLog::open(path_);
+            ASSERT_TRUE(log) << log.error();
+            ASSERT_TRUE(log->append(round(0, 1.0)));
+            ASSERT_TRUE(log->append({{"k", step, capacity, {at, 1.0}}}));
+        }
+        const LogRead read = parse_log(bytes(), "segment");
+        EXPECT_EQ(read.records.size(), 1U) << step << " " << capacity;
+        ASSERT_TRUE(read.warning) << step << " " << capacity;
+        EXPECT_NE(read.warning->find("log segment at offset"), std::string::npos) << *read.warning;
+    }
+}
+
+TEST(WriteAheadLogImageTest, ATimeBeyondTheClockIsMalformedNotAnOverflow)
+{
+    // One record with a matching checksum whose time in milliseconds overflows the nanosecond
+    // clock when converted (found by fuzz/write_ahead_log_fuzzer.cpp).
+    std::string payload;
+    const auto put = [](std::string& out, auto value) {
+        out.append(reinterpret_cast<const char*>(&value), sizeof value);
+    };
+    put(payload, std::uint32_t{1});                  // points
+    put(payload, std::uint32_t{1});                  // key length
+    payload += 'k';
+    put(payload, std::int64_t{60});                  // step
+    put(payload, std::int64_t{10});                  // capacity
+    put(payload, std::int64_t{36'030'497'020'883'968}); // time in ms
+    put(payload, 1.0);
+    boost::crc_32_type crc;
+    crc.process_bytes(payload.data(), payload.size());
+    std::string image("IHPAWAL1\x01\x00\x00\x00", 12);
+    put(image, static_cast<std::uint32_t>(payload.size()));
+    put(image, static_cast<std::uint32_t>(crc.checksum()));
+    image += payload;
+    const LogRead read = parse_log(image, "segment");
+    EXPECT_TRUE(read.records.empty());
+    ASSERT_TRUE(read.warning);
+    EXPECT_NE(read.warning->find("malformed"), std::string::npos) << *read.warning;
 }
 
 TEST_F(WriteAheadLogTest, NoFileIsNoRecordsAndNoError)

@@ -30,6 +30,16 @@ TEST(CommonDuration, RejectsMalformedTextSayingWhy)
     EXPECT_EQ(parse_duration("99999999999d").error(), "too large");
 }
 
+TEST(CommonDuration, NumbersBeyondADoubleAreAnErrorOrZeroNotAnException)
+{
+    // std::stod threw std::out_of_range on these and ended the process (found by
+    // fuzz/duration_fuzzer.cpp).
+    EXPECT_EQ(parse_duration(std::string(400, '9') + "s").error(), "too large");
+    EXPECT_EQ(parse_duration("1" + std::string(400, '0') + ".5ms").error(), "too large");
+    EXPECT_EQ(parse_duration("0." + std::string(400, '0') + "1s"), std::chrono::milliseconds(0));
+    EXPECT_EQ(parse_duration("1m0." + std::string(400, '0') + "1s"), std::chrono::minutes(1));
+}
+
 TEST(CommonDuration, FormatsLikeKubernetesAndRoundTrips)
 {
     EXPECT_EQ(format_duration(milliseconds(5400000)), "1h30m");
