@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <optional>
 
 namespace ihpa::adapter::external_rules {
 namespace {
@@ -50,6 +51,82 @@ std::string group_value(const std::smatch& match, std::string_view name)
     return index < match.size() && match[index].matched ? match[index].str() : std::string();
 }
 
+/// The length of the repetition operator at `at` (`*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`), 0 when
+/// there is none; `count` gets the largest number of a counted one.
+std::size_t repetition_at(std::string_view body, std::size_t at, std::size_t& count)
+{
+    count = 0;
+    if (at >= body.size()) {
+        return 0;
+    }
+    if (body[at] == '*' || body[at] == '+' || body[at] == '?') {
+        return 1;
+    }
+    if (body[at] != '{') {
+        return 0;
+    }
+    std::size_t end = at + 1;
+    std::size_t number = 0;
+    bool digits = false;
+    bool comma = false;
+    for (; end < body.size() && body[end] != '}'; ++end) {
+        if (std::isdigit(static_cast<unsigned char>(body[end])) != 0) {
+            number = std::min<std::size_t>(number * 10 + static_cast<std::size_t>(body[end] - '0'), 1'000'000);
+            count = std::max(count, number);
+            digits = true;
+        } else if (body[end] == ',' && digits && !comma) {
+            comma = true;
+            number = 0;
+        } else {
+            return 0; // a literal brace
+        }
+    }
+    return end < body.size() && digits ? end - at + 1 : 0;
+}
+
+/// RE2's limits, which prometheus-adapter's patterns obey and std::regex does not enforce (it
+/// takes minutes to compile some patterns beyond them): no repetition of a repetition (`a**`,
+/// `a*{2}`; a lazy `?` after one is fine) and no count above 1000.
+std::optional<std::string> beyond_re2_limits(std::string_view body)
+{
+    bool after_repetition = false;
+    for (std::size_t at = 0; at < body.size();) {
+        if (body[at] == '\\') {
+            at += 2;
+            after_repetition = false;
+            continue;
+        }
+        if (body[at] == '[') { // a class: its characters are literal
+            std::size_t end = at + 1;
+            end += end < body.size() && body[end] == '^' ? 1 : 0;
+            end += end < body.size() && body[end] == ']' ? 1 : 0;
+            while (end < body.size() && body[end] != ']') {
+                end += body[end] == '\\' ? 2 : 1;
+            }
+            at = end + 1;
+            after_repetition = false;
+            continue;
+        }
+        std::size_t count = 0;
+        const std::size_t length = repetition_at(body, at, count);
+        if (length == 0) {
+            ++at;
+            after_repetition = false;
+            continue;
+        }
+        if (count > 1000) {
+            return "invalid repeat count (at most 1000)";
+        }
+        if (after_repetition) {
+            return "invalid nested repetition operator";
+        }
+        at += length;
+        at += at < body.size() && body[at] == '?' ? 1 : 0; // lazy
+        after_repetition = true;
+    }
+    return std::nullopt;
+}
+
 } // namespace
 
 std::expected<Pattern, std::string> compile_pattern(const std::string& text)
@@ -71,6 +148,9 @@ std::expected<Pattern, std::string> compile_pattern(const std::string& text)
             return std::unexpected("regular expression \"" + text +
                                    "\": flag groups other than a leading (?i) are not supported");
         }
+    }
+    if (const auto limit = beyond_re2_limits(body)) {
+        return std::unexpected("invalid regular expression \"" + text + "\": " + *limit);
     }
     try {
         return Pattern{text, std::regex(body, flags)};

@@ -68,6 +68,15 @@ TEST(ExternalRulesNaming, RejectsRe2SyntaxStdRegexLacks)
     EXPECT_EQ(compile_pattern("^(?s).*$").error(),
               "regular expression \"^(?s).*$\": flag groups other than a leading (?i) are not "
               "supported");
+    // RE2's limits (std::regex takes minutes to compile some patterns beyond them).
+    EXPECT_EQ(compile_pattern("(.**{2,3}?*?=.**{2,3}?*?=>.=)").error(),
+              "invalid regular expression \"(.**{2,3}?*?=.**{2,3}?*?=>.=)\": invalid nested "
+              "repetition operator");
+    EXPECT_NE(compile_pattern("a+{2}").error().find("nested repetition"), std::string::npos);
+    EXPECT_NE(compile_pattern("a{1001}").error().find("invalid repeat count"), std::string::npos);
+    for (const char* fine : {"a*?b+?c??", "a{2,5}?", "x{1000}", "[*+]+", "\\**"}) {
+        EXPECT_TRUE(compile_pattern(fine)) << fine;
+    }
     EXPECT_NE(compile_pattern("^(unclosed$").error().find("invalid regular expression"),
               std::string::npos);
     EXPECT_TRUE(compile_pattern(R"(^a\(?s\)$)")); // an escaped "(" is not a group
