@@ -2,10 +2,14 @@
 # Builds the libFuzzer targets of fuzz/ with Clang (folder build-fuzz, or $IHPA_FUZZ_BUILD_DIR)
 # and runs them; prints one line per target: executions, exec/s, wall time, corpus, coverage,
 # crashes. See fuzz/README.md.
-# Usage: scripts/fuzz.sh [--smoke | --runs N | --max-total-time S] [--parallel P] [target...]
+# Usage: scripts/fuzz.sh [--build-only | --smoke | --runs N | --max-total-time S] [--parallel P]
+#                        [target...]
 #   (--runs and --max-total-time together: a campaign that stops at whichever comes first)
-#   --smoke             each target a few seconds ($IHPA_FUZZ_SMOKE_SECONDS, 5) on the checked-in
-#                       corpus, which is left unchanged; what CI runs (the default)
+#   --smoke             each target replays its checked-in corpus (left unchanged), then mutates
+#                       it for $IHPA_FUZZ_SMOKE_RUNS executions (20000) with a fixed seed, so the
+#                       same code gives the same run (at most $IHPA_FUZZ_SMOKE_SECONDS, 60, each);
+#                       what CI runs (the default)
+#   --build-only        builds the targets and runs none
 #   --runs N            a campaign: N executions per target
 #   --max-total-time S  a campaign: S seconds per target
 #   --parallel P        targets run P at a time (default 1), each under `nice -n 10`
@@ -26,6 +30,7 @@ targets=()
 while (($# > 0)); do
     case "$1" in
         --smoke) mode=smoke ;;
+        --build-only) mode=build ;;
         --runs) mode=campaign; runs=$2; shift ;;
         --max-total-time) mode=campaign; seconds=$2; shift ;;
         --parallel) parallel=$2; shift ;;
@@ -44,6 +49,7 @@ cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIHPA_FUZZ=ON \
     -DCMAKE_CXX_COMPILER="$compiler" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" \
     "${launcher[@]}" >/dev/null
 cmake --build "$build" --parallel "$(nproc)"
+[[ $mode == build ]] && exit 0
 
 if ((${#targets[@]} == 0)); then
     for source in "$root"/fuzz/*_fuzzer.cpp; do
@@ -64,7 +70,9 @@ run_target() {
     mkdir -p "$crashes"
     if [[ $mode == smoke ]]; then
         corpus=$(mktemp -d) # new inputs go here, the checked-in corpus stays as it is
-        flags+=(-max_total_time="${IHPA_FUZZ_SMOKE_SECONDS:-5}")
+        # A fixed seed and count: a failure is the code's, reproducible, never the luck of a run.
+        flags+=(-seed=1 -runs="${IHPA_FUZZ_SMOKE_RUNS:-20000}"
+                -max_total_time="${IHPA_FUZZ_SMOKE_SECONDS:-60}")
     else
         corpus=$build/corpus/$name
         mkdir -p "$corpus"

@@ -15,7 +15,7 @@ bool passes_filters(const ExternalRule& rule, const std::string& series)
 {
     return std::all_of(rule.series_filters.begin(), rule.series_filters.end(),
                        [&](const SeriesFilter& filter) {
-                           return std::regex_search(series, filter.pattern.regex) ==
+                           return external_rules::matches(filter.pattern, series) ==
                                   filter.must_match;
                        });
 }

@@ -4,6 +4,8 @@
 #include <cctype>
 #include <optional>
 
+#include <re2/re2.h>
+
 namespace ihpa::adapter::external_rules {
 namespace {
 
@@ -38,130 +40,54 @@ std::string verbatim(std::string_view text)
     return std::string(text);
 }
 
-/// The value of group `name` for Go's `Regexp.Expand`: numbered groups only (named groups are
-/// rejected when compiling), empty when unknown or unmatched.
-std::string group_value(const std::smatch& match, std::string_view name)
+/// The value of group `name` for Go's `Regexp.Expand`: a number without a leading zero is that
+/// group, anything else a named group; empty when unknown or unmatched. `groups` holds the whole match and every group
+/// (an unmatched one has a null data pointer).
+std::string group_value(const re2::RE2& regex, const std::vector<re2::StringPiece>& groups,
+                        std::string_view name)
 {
-    if (!std::all_of(name.begin(), name.end(),
-                     [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }) ||
-        name.size() > 8) {
-        return {};
-    }
-    const std::size_t index = std::stoul(std::string(name));
-    return index < match.size() && match[index].matched ? match[index].str() : std::string();
-}
-
-/// The length of the repetition operator at `at` (`*`, `+`, `?`, `{n}`, `{n,}`, `{n,m}`), 0 when
-/// there is none; `count` gets the largest number of a counted one.
-std::size_t repetition_at(std::string_view body, std::size_t at, std::size_t& count)
-{
-    count = 0;
-    if (at >= body.size()) {
-        return 0;
-    }
-    if (body[at] == '*' || body[at] == '+' || body[at] == '?') {
-        return 1;
-    }
-    if (body[at] != '{') {
-        return 0;
-    }
-    std::size_t end = at + 1;
-    std::size_t number = 0;
-    bool digits = false;
-    bool comma = false;
-    for (; end < body.size() && body[end] != '}'; ++end) {
-        if (std::isdigit(static_cast<unsigned char>(body[end])) != 0) {
-            number = std::min<std::size_t>(number * 10 + static_cast<std::size_t>(body[end] - '0'), 1'000'000);
-            count = std::max(count, number);
-            digits = true;
-        } else if (body[end] == ',' && digits && !comma) {
-            comma = true;
-            number = 0;
-        } else {
-            return 0; // a literal brace
+    std::size_t index = 0;
+    if (std::all_of(name.begin(), name.end(),
+                    [](char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }) &&
+        (name.size() == 1 || name[0] != '0')) {
+        if (name.size() > 8) {
+            return {};
         }
+        index = std::stoul(std::string(name));
+    } else {
+        const auto& named = regex.NamedCapturingGroups();
+        const auto found = named.find(std::string(name));
+        if (found == named.end()) {
+            return {};
+        }
+        index = static_cast<std::size_t>(found->second);
     }
-    return end < body.size() && digits ? end - at + 1 : 0;
-}
-
-/// RE2's limits, which prometheus-adapter's patterns obey and std::regex does not enforce (it
-/// takes minutes to compile some patterns beyond them): no repetition of a repetition (`a**`,
-/// `a*{2}`; a lazy `?` after one is fine) and no count above 1000.
-std::optional<std::string> beyond_re2_limits(std::string_view body)
-{
-    bool after_repetition = false;
-    for (std::size_t at = 0; at < body.size();) {
-        if (body[at] == '\\') {
-            at += 2;
-            after_repetition = false;
-            continue;
-        }
-        if (body[at] == '[') { // a class: its characters are literal
-            std::size_t end = at + 1;
-            end += end < body.size() && body[end] == '^' ? 1 : 0;
-            end += end < body.size() && body[end] == ']' ? 1 : 0;
-            while (end < body.size() && body[end] != ']') {
-                end += body[end] == '\\' ? 2 : 1;
-            }
-            at = end + 1;
-            after_repetition = false;
-            continue;
-        }
-        std::size_t count = 0;
-        const std::size_t length = repetition_at(body, at, count);
-        if (length == 0) {
-            ++at;
-            after_repetition = false;
-            continue;
-        }
-        if (count > 1000) {
-            return "invalid repeat count (at most 1000)";
-        }
-        if (after_repetition) {
-            return "invalid nested repetition operator";
-        }
-        at += length;
-        at += at < body.size() && body[at] == '?' ? 1 : 0; // lazy
-        after_repetition = true;
-    }
-    return std::nullopt;
+    return index < groups.size() && groups[index].data() != nullptr
+               ? std::string(groups[index].data(), groups[index].size())
+               : std::string();
 }
 
 } // namespace
 
 std::expected<Pattern, std::string> compile_pattern(const std::string& text)
 {
-    std::string body = text;
-    auto flags = std::regex::ECMAScript;
-    if (body.starts_with("(?i)")) {
-        body.erase(0, 4);
-        flags |= std::regex::icase;
+    re2::RE2::Options options;
+    options.set_log_errors(false); // the error is returned, not written to stderr
+    auto regex = std::make_shared<const re2::RE2>(text, options);
+    if (!regex->ok()) {
+        return std::unexpected("invalid regular expression \"" + text + "\": " + regex->error());
     }
-    if (body.find("(?P<") != std::string::npos || body.find("(?<") != std::string::npos) {
-        return std::unexpected("regular expression \"" + text +
-                               "\": named groups are not supported; use numbered groups and $1");
-    }
-    for (std::size_t at = body.find("(?"); at != std::string::npos; at = body.find("(?", at + 2)) {
-        const bool escaped = at > 0 && body[at - 1] == '\\';
-        const char next = at + 2 < body.size() ? body[at + 2] : '\0';
-        if (!escaped && next != ':' && next != '=' && next != '!') {
-            return std::unexpected("regular expression \"" + text +
-                                   "\": flag groups other than a leading (?i) are not supported");
-        }
-    }
-    if (const auto limit = beyond_re2_limits(body)) {
-        return std::unexpected("invalid regular expression \"" + text + "\": " + *limit);
-    }
-    try {
-        return Pattern{text, std::regex(body, flags)};
-    } catch (const std::regex_error& error) {
-        return std::unexpected("invalid regular expression \"" + text + "\": " + error.what());
-    }
+    return Pattern{text, std::move(regex)};
+}
+
+bool matches(const Pattern& pattern, std::string_view text)
+{
+    return re2::RE2::PartialMatch(re2::StringPiece(text.data(), text.size()), *pattern.regex);
 }
 
 std::size_t capture_groups(const Pattern& pattern)
 {
-    return pattern.regex.mark_count();
+    return static_cast<std::size_t>(pattern.regex->NumberOfCapturingGroups());
 }
 
 std::optional<std::string> default_as(const Pattern& matches)
@@ -179,8 +105,10 @@ std::optional<std::string> default_as(const Pattern& matches)
 std::optional<std::string> map_name(const Pattern& matches, const std::string& as,
                                     const std::string& series_name)
 {
-    std::smatch match;
-    if (!std::regex_search(series_name, match, matches.regex)) {
+    const re2::RE2& regex = *matches.regex;
+    std::vector<re2::StringPiece> groups(capture_groups(matches) + 1);
+    if (!regex.Match(series_name, 0, series_name.size(), re2::RE2::UNANCHORED, groups.data(),
+                     static_cast<int>(groups.size()))) {
         return std::nullopt;
     }
     std::string out;
@@ -215,7 +143,7 @@ std::optional<std::string> map_name(const Pattern& matches, const std::string& a
             out += '$'; // malformed: Go keeps the '$' as text
             continue;
         }
-        out += group_value(match, name);
+        out += group_value(regex, groups, name);
         i = end - 1;
     }
     return out;
@@ -358,8 +286,8 @@ std::expected<QueryTemplate, std::string> QueryTemplate::parse(std::string_view 
         action = first == std::string_view::npos
                      ? std::string_view()
                      : action.substr(first, action.find_last_not_of(' ') - first + 1);
-        static const std::regex kIndex(R"re(index\s+\.LabelValuesByName\s+"([^"\\]*)")re");
-        std::match_results<std::string_view::const_iterator> index;
+        static const re2::RE2 kIndex(R"re(index\s+\.LabelValuesByName\s+"([^"\\]*)")re");
+        std::string label;
         if (action == ".Series") {
             out.parts_.push_back({Field::Series, {}});
         } else if (action == ".LabelMatchers") {
@@ -368,8 +296,9 @@ std::expected<QueryTemplate, std::string> QueryTemplate::parse(std::string_view 
             out.parts_.push_back({Field::GroupBy, {}});
         } else if (action == ".GroupBySlice") {
             out.parts_.push_back({Field::GroupBySlice, {}});
-        } else if (std::regex_match(action.begin(), action.end(), index, kIndex)) {
-            out.parts_.push_back({Field::LabelValue, index[1].str()});
+        } else if (re2::RE2::FullMatch(re2::StringPiece(action.data(), action.size()), kIndex,
+                                       &label)) {
+            out.parts_.push_back({Field::LabelValue, std::move(label)});
         } else {
             return std::unexpected(
                 "unsupported action \"<<" + std::string(action) +

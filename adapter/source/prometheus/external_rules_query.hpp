@@ -4,49 +4,46 @@
 // docs/config.md and docs/externalmetrics.md): naming series as metrics, and expanding the
 // `metricsQuery` template for a request's namespace and label selector.
 //
-// Regular expressions: prometheus-adapter uses Go's RE2 syntax; we use std::regex (ECMAScript).
-// Both search leftmost-first and unanchored, so `matches` and `seriesFilters` behave the same
-// for the common subset. Handled differences:
-//  * `(?i)` at the start of a pattern (RE2's case-insensitive flag) becomes std::regex::icase;
-//    other RE2 flag groups and named groups `(?P<name>...)` are rejected with a message.
-//  * `as` is expanded with Go's `Regexp.Expand` rules, not ECMAScript's `$n`: `$1` and `${1}`
-//    are group 1, `$0` is the whole match, `$$` is a literal `$`, a name is the longest run of
-//    letters, digits and `_` (so `$1x` is the unknown group "1x" and expands to nothing; write
-//    `${1}x`), an unknown or unmatched group expands to nothing, and a `$` not followed by a
-//    name is kept as is. The result is the expanded `as` alone, never the series name with the
-//    match replaced.
+// Regular expressions: prometheus-adapter uses Go's regexp, whose syntax is RE2's; we use RE2
+// itself, so every pattern upstream accepts (flags such as `(?i)` and `(?s)`, named groups
+// `(?P<name>...)`) means the same here, and matching takes time linear in the series name whatever
+// the pattern. Like Go's `MatchString`, a match is searched leftmost-first and unanchored.
+// `as` is expanded with Go's `Regexp.Expand` rules: `$1` and `${1}` are group 1, `$0` is the
+// whole match, `$name` and `${name}` a named group, `$$` is a literal `$`, a name is the longest
+// run of letters, digits and `_` (so `$1x` is the unknown group "1x" and expands to nothing; write
+// `${1}x`), an unknown or unmatched group expands to nothing, and a `$` not followed by a name is
+// kept as is. The result is the expanded `as` alone, never the series name with the match
+// replaced.
 
 #include "apiserver/label_selector.hpp"
 
 #include <expected>
 #include <map>
 #include <optional>
-// GCC 12 with the sanitizers at -O1 reports a false -Wmaybe-uninitialized inside libstdc++'s
-// regex automaton (copying an NFA state's std::function); it is not in our code. Clang has no
-// such warning (and would reject the unknown name).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#endif
-#include <regex>
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+namespace re2 {
+class RE2;
+}
+
 namespace ihpa::adapter::external_rules {
 
-/// A compiled regular expression with the text it came from.
+/// A compiled regular expression with the text it came from; copies share the compiled form,
+/// which is immutable and safe to match from several threads.
 struct Pattern {
     std::string text;
-    std::regex regex;
+    std::shared_ptr<const re2::RE2> regex;
 };
 
-/// Compiles `text` (RE2 subset as described above); the error says what is unsupported or
+/// Compiles `text` (RE2 syntax, as Go's regexp); the error names the pattern and says what is
 /// invalid.
 [[nodiscard]] std::expected<Pattern, std::string> compile_pattern(const std::string& text);
+
+/// Whether `pattern` matches anywhere in `text` (Go's `MatchString`).
+[[nodiscard]] bool matches(const Pattern& pattern, std::string_view text);
 
 /// The number of capture groups of `pattern`.
 [[nodiscard]] std::size_t capture_groups(const Pattern& pattern);
