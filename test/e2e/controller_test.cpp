@@ -62,7 +62,8 @@ json deployment(const std::string& name)
 }
 
 /// An IHPA for Deployment `target` on the External metric `jobs` (AverageValue 100 per pod),
-/// forecast from the Redis list `jobs` (the HPA's own `jobs` entry reads `jobs-now`).
+/// forecast from the Redis list `jobs` of source `queues` (the HPA's own `jobs` entry reads
+/// `jobs-now`).
 json ihpa(const std::string& name, const std::string& target)
 {
     json metric = {{"type", "External"},
@@ -80,7 +81,8 @@ json ihpa(const std::string& name, const std::string& target)
                   {"maxReplicas", 10},
                   {"metrics", json::array({metric})}}}}},
               {"forecast", {{"leadTime", "1m"}, {"minHistory", 20000}}},
-              {"metrics", json::array({{{"key", "jobs"}, {"source", {{"redis", {{"query", "LLEN jobs"}}}}}}})}}}};
+              {"metrics",
+               json::array({{{"key", "jobs"}, {"source", {{"redis", {{"name", "queues"}, {"query", "LLEN jobs"}}}}}}})}}}};
 }
 
 /// The value of the Prometheus sample `name` (with its labels, e.g. `x{a="b"}`) in `text`,
@@ -118,8 +120,8 @@ struct Replica {
 };
 
 /// What every test of this binary shares, set up once: the CRD, a redis-server with the job
-/// lists, the adapter configuration and two `ihpa serve` replicas, the APIService pointing at
-/// the first.
+/// lists, a second one that a test stops (source `outage`), the adapter configuration and two
+/// `ihpa serve` replicas, the APIService pointing at the first.
 class Cluster {
 public:
     static Cluster& get()
@@ -130,6 +132,15 @@ public:
     /// Why the set-up failed; empty when it worked.
     [[nodiscard]] const std::string& error() const { return error_; }
     [[nodiscard]] std::array<Replica, 2>& replicas() { return replicas_; }
+    /// The redis-server of source `outage`, with the list `jobs` of kForecastJobs entries.
+    [[nodiscard]] RedisServer& outage_redis() { return outage_redis_; }
+    /// Fills the list `jobs` of the outage source; false when Redis did not take it.
+    bool fill_outage_list()
+    {
+        std::vector<std::string> push{"RPUSH", "jobs"};
+        push.resize(2 + kForecastJobs, "job");
+        return outage_redis_.command({"DEL", "jobs"}).has_value() && outage_redis_.command(push).has_value();
+    }
     /// The replica named `identity`, null when none is.
     Replica* replica(const std::string& identity)
     {
@@ -159,15 +170,15 @@ private:
             error_ = crd.output;
             return;
         }
-        if (!redis_.running()) {
-            error_ = "redis-server did not start: " + redis_.error();
+        if (!redis_.running() || !outage_redis_.running()) {
+            error_ = "redis-server did not start: " + redis_.error() + outage_redis_.error();
             return;
         }
         std::vector<std::string> push_now{"RPUSH", "jobs-now"};
         push_now.resize(2 + kCurrentJobs, "job");
         std::vector<std::string> push{"RPUSH", "jobs"};
         push.resize(2 + kForecastJobs, "job");
-        if (!redis_.command(push_now) || !redis_.command(push)) {
+        if (!redis_.command(push_now) || !redis_.command(push) || !fill_outage_list()) {
             error_ = "could not fill the job lists";
             return;
         }
@@ -176,6 +187,11 @@ private:
                                                                   "    interval: 1s\n"
                                                                   "    redis: {address: \"" +
                                                                       redis_.address() +
+                                                                      "\"}\n"
+                                                                      "  - name: outage\n"
+                                                                      "    interval: 1s\n"
+                                                                      "    redis: {address: \"" +
+                                                                      outage_redis_.address() +
                                                                       "\"}\n"
                                                                       "metrics:\n"
                                                                       "  - name: jobs\n"
@@ -204,6 +220,7 @@ private:
     }
 
     RedisServer redis_;
+    RedisServer outage_redis_;
     std::array<Replica, 2> replicas_;
     std::string error_;
 };
@@ -402,6 +419,98 @@ TEST_F(ControllerTest, RestoresADeletedOrEditedHpaAndTheHpaGoesWithItsIhpa)
             std::to_string(kGarbageCollectionTimeout.count()) + "s",
         kGarbageCollectionTimeout + 30s);
     EXPECT_EQ(gone.status, 0) << gone.output;
+}
+
+/// The condition `type` of an IHPA object's status (null when it has none).
+json condition(const json& ihpa, const std::string& type)
+{
+    if (!ihpa.is_object()) {
+        return nullptr;
+    }
+    for (const json& each : ihpa["status"].value("conditions", json::array())) {
+        if (each.value("type", std::string()) == type) {
+            return each;
+        }
+    }
+    return nullptr;
+}
+
+TEST_F(ControllerTest, ASourceOutageIsDegradedWhileTheCacheServesAndClearsWhenTheSourceReturns)
+{
+    // Forecast from source `outage`; stale after 3 s without a point, unavailable only after 10 m.
+    json object = ihpa("cache", "cache");
+    object["spec"]["forecast"]["maxStaleness"] = "3s";
+    object["spec"]["forecast"]["hardStaleness"] = "10m";
+    object["spec"]["metrics"][0]["source"] = {{"redis", {{"name", "outage"}, {"query", "LLEN jobs"}}}};
+    apply(deployment("cache"));
+    apply(object);
+    const auto degraded_is = [](const char* status, const char* reason) {
+        return [=](const json& i) {
+            const json c = condition(i, "Degraded");
+            return c.is_object() && c.value("status", std::string()) == status &&
+                   c.value("reason", std::string()) == reason &&
+                   i["status"].value("observedGeneration", 0) == i["metadata"]["generation"];
+        };
+    };
+    const std::string path = "/apis/external.metrics.k8s.io/v1beta1/namespaces/default/ihpa-forecast"
+                             "?labelSelector=ihpa.dev%2Fname%3Dcache%2Cihpa.dev%2Fmetric%3Djobs";
+    // Every replica serves the forecast (each registers and polls it on its own).
+    const auto served_by_every_replica = [&](const std::string& expected) {
+        for (const Replica& replica : cluster().replicas()) {
+            const PollResult served = poll_until(
+                [&] {
+                    const auto direct = https_get(replica.serve.port, path,
+                                                  {"X-Remote-User: e2e-test", "X-Remote-Group: system:masters"},
+                                                  front_proxy());
+                    return direct ? CommandResult{direct->status == 200 ? 0 : direct->status, direct->body}
+                                  : CommandResult{-1, "no answer"};
+                },
+                [](const CommandResult& r) { return r.status == 0; }, kReconcileTimeout);
+            ASSERT_TRUE(served.met) << replica.identity << ": " << served.last.output << replica_output();
+            const json list = json::parse(served.last.output);
+            ASSERT_EQ(list["items"].size(), 1U) << served.last.output;
+            EXPECT_EQ(list["items"][0]["value"], expected) << replica.identity;
+        }
+    };
+    served_by_every_replica(std::to_string(kForecastJobs));
+    // The status says so once the controller has seen the adapter serve it from fresh data: the
+    // latest value until the model has its minHistory (coldStart).
+    const auto served_from_the_source = [](const json& i) {
+        const json metrics = i["status"].value("metrics", json::array());
+        return metrics.size() == 1 && metrics[0].value("state", std::string()) == "coldStart";
+    };
+    eventually("ihpa cache", [&](const json& i) {
+        return degraded_is("False", "AsExpected")(i) && served_from_the_source(i);
+    });
+
+    // The source goes down: the IHPA says Degraded (Stale) and names the metric, while the cache
+    // keeps answering the HPA with the last value, and /metrics shows the state.
+    cluster().outage_redis().kill();
+    const json stale = eventually("ihpa cache", degraded_is("True", "Stale"));
+    EXPECT_NE(condition(stale, "Degraded").value("message", std::string()).find("jobs"), std::string::npos)
+        << stale.dump(2);
+    EXPECT_EQ(condition(stale, "Ready")["status"], "True") << stale.dump(2);
+    served_by_every_replica(std::to_string(kForecastJobs));
+    for (const Replica& replica : cluster().replicas()) {
+        const std::string metrics = Cluster::metrics(replica);
+        EXPECT_NE(metrics.find("ihpa_forecast_state{"), std::string::npos) << replica.identity;
+        bool stale_sample = false;
+        std::istringstream lines(metrics);
+        for (std::string line; std::getline(lines, line);) {
+            stale_sample |= line.starts_with("ihpa_forecast_state{") &&
+                            line.find("forecast=\"ihpa/default/cache/jobs\"") != std::string::npos &&
+                            line.find("state=\"stale\"") != std::string::npos && line.ends_with(" 1");
+        }
+        EXPECT_TRUE(stale_sample) << replica.identity << ":\n" << metrics;
+    }
+
+    // It returns (empty: nothing was persisted) and is filled again: fresh points, Degraded clears.
+    ASSERT_TRUE(cluster().outage_redis().restart()) << cluster().outage_redis().error();
+    ASSERT_TRUE(cluster().fill_outage_list());
+    eventually("ihpa cache", [&](const json& i) {
+        return degraded_is("False", "AsExpected")(i) && served_from_the_source(i);
+    });
+    served_by_every_replica(std::to_string(kForecastJobs));
 }
 
 TEST_F(ControllerTest, OnlyTheLeaseHolderWritesAndTheOtherTakesOverWhenItIsKilled)
