@@ -1,6 +1,7 @@
 #include "model/registry.hpp"
 
 #include "model/auto_ensemble.hpp"
+#include "model/direct_regression.hpp"
 #include "model/fourier.hpp"
 #include "model/holt_winters.hpp"
 #include "model/naive.hpp"
@@ -43,6 +44,11 @@ MadeComponent make_fourier() { return make_component<Fourier>(FourierParams{}); 
 
 MadeComponent make_stl() { return make_component<Stl>(StlParams{}); }
 
+MadeComponent make_direct_regression()
+{
+    return make_component<DirectRegression>(DirectRegressionParams{});
+}
+
 struct Entry {
     std::string_view name;
     MadeComponent (*make)(); ///< null for "auto", which combines the others
@@ -56,6 +62,7 @@ constexpr std::array kModels{
     Entry{"holt", &make_holt},
     Entry{"fourier", &make_fourier},
     Entry{"stl", &make_stl},
+    Entry{"directRegression", &make_direct_regression},
     Entry{"seasonalNaive", &make_seasonal_naive},
     Entry{"naive", &make_naive},
 };

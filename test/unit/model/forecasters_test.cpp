@@ -165,13 +165,7 @@ TEST(Auto, PrefersTheSeasonalModelOnACleanCycle)
 
 TEST(Auto, FallsBackToNaiveOnARandomWalk)
 {
-    Series s = daily_series(900, 48, 0.0);
-    testing::Noise noise(7);
-    double level = 100.0;
-    for (Eigen::Index i = 0; i < s.size(); ++i) {
-        level += 10.0 * noise.next();
-        s.values[i] = level;
-    }
+    const Series s = testing::random_walk(900, 7);
     const auto fit = make_forecaster("auto").value()->fit(s).value();
     const Forecast f = fit->forecast(6);
     EXPECT_NEAR(f.mean[0], s.values[899], 0.5 * 10.0);

@@ -69,4 +69,18 @@ inline Series daily_series(Eigen::Index n, Eigen::Index period, double noise_sca
     return s;
 }
 
+/// A random walk of `n` steps from 100, each step 10 × Noise(seed) (standard deviation 2.9), on
+/// the time grid of `daily_series`.
+inline Series random_walk(Eigen::Index n, std::uint64_t seed)
+{
+    Series s = daily_series(n, 48, 0.0);
+    Noise noise(seed);
+    double level = 100.0;
+    for (Eigen::Index i = 0; i < s.size(); ++i) {
+        level += 10.0 * noise.next();
+        s.values[i] = level;
+    }
+    return s;
+}
+
 } // namespace ihpa::model::testing
