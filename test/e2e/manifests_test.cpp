@@ -161,7 +161,9 @@ spec:
     EXPECT_EQ(lease.output, "ihpa-sa-test");
     const auto events = plane().kubectl("-n shop get events.events.k8s.io -o jsonpath='{.items[*].reason}'");
     EXPECT_NE(events.output.find("HpaCreated"), std::string::npos) << events.output;
-    EXPECT_EQ(serve.output().find("403"), std::string::npos) << "a call was forbidden:\n" << serve.output();
+    // A refused call is logged as the kube client describes it, "403 Forbidden: <message>" (a bare
+    // "403" would also match a port number in any log line).
+    EXPECT_EQ(serve.output().find("403 Forbidden"), std::string::npos) << "a call was forbidden:\n" << serve.output();
 }
 
 TEST_F(ManifestsTest, EveryCallerIsAuthenticatedAndAuthorizedThroughTheCluster)
