@@ -92,7 +92,29 @@ std::expected<void, BacktestError> check_out_dir(const std::filesystem::path& ou
     return {};
 }
 
-/// Forecast mode: fits the model at every origin, writes the forecasts and the timings.
+/// The file beside the forecasts that names the model fitted at each origin.
+constexpr std::string_view kModelsFile = "models.tsv";
+
+/// `models.tsv`: a header, then `trace<TAB>origin<TAB>description` per origin of every trace
+/// that ran (descriptions hold commas, never tabs or newlines).
+std::string format_models_tsv(const std::vector<Trace>& traces,
+                              const std::vector<std::expected<TraceRun, BacktestError>>& runs)
+{
+    std::string text = "trace\torigin\tmodel\n";
+    for (std::size_t t = 0; t < traces.size(); ++t) {
+        if (!runs[t]) {
+            continue;
+        }
+        for (std::size_t k = 0; k < runs[t]->models.size(); ++k) {
+            text += traces[t].name + '\t' + std::to_string(runs[t]->forecasts.origins[k]) + '\t' +
+                    runs[t]->models[k] + '\n';
+        }
+    }
+    return text;
+}
+
+/// Forecast mode: fits the model at every origin, writes the forecasts, the timings and the
+/// fitted models.
 std::expected<Scored, BacktestError> forecast_and_score(const BacktestOptions& options,
                                                         const std::vector<Trace>& traces,
                                                         std::ostream& err)
@@ -126,10 +148,13 @@ std::expected<Scored, BacktestError> forecast_and_score(const BacktestOptions& o
         scored.scores.push_back(
             score_trace(traces[t].name, traces[t].series.values, runs[t]->forecasts));
     }
-    const auto written = with_backtest_error(
-        common::write_file(*options.out_dir / kTimingsFile, format_timings_csv(scored.timings)));
-    if (!written) {
-        return std::unexpected(written.error());
+    for (const auto& [file, text] :
+         {std::pair{std::string(kTimingsFile), format_timings_csv(scored.timings)},
+          std::pair{std::string(kModelsFile), format_models_tsv(traces, runs)}}) {
+        const auto written = with_backtest_error(common::write_file(*options.out_dir / file, text));
+        if (!written) {
+            return std::unexpected(written.error());
+        }
     }
     return scored;
 }

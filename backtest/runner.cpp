@@ -20,6 +20,7 @@ struct Task {
 struct TaskResult {
     std::array<ForecastPoint, kHorizons.size()> points{};
     double seconds = 0.0;
+    std::string model; ///< the fitted model's description
     std::optional<std::string> error;
 };
 
@@ -60,6 +61,7 @@ TaskResult run_task(const model::Forecaster& forecaster, const model::Series& se
             return result;
         }
         const model::Forecast forecast = (*fitted)->forecast(kMaxHorizon);
+        result.model = (*fitted)->stats().description;
         result.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         for (std::size_t j = 0; j < kHorizons.size(); ++j) {
@@ -119,6 +121,7 @@ std::vector<std::expected<TraceRun, BacktestError>> run_forecasts(
                                       std::to_string(origins[t][k]) + ": " + *results[i].error};
             }
             run.forecasts.points.push_back(results[i].points);
+            run.models.push_back(std::move(results[i].model));
             run.timing.seconds += results[i].seconds;
         }
         if (error) {

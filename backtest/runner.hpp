@@ -7,6 +7,7 @@
 #include "model/forecaster.hpp"
 
 #include <expected>
+#include <string>
 #include <vector>
 
 namespace ihpa::backtest {
@@ -17,6 +18,9 @@ struct TraceRun {
     /// Sum over the origins of the wall time of fit + forecast: the time a serial loop takes,
     /// comparable whatever the number of threads (loading and writing files are excluded).
     TraceTiming timing;
+    /// The fitted model's description at each origin (as `FitStats::description`), in the
+    /// order of `forecasts.origins`.
+    std::vector<std::string> models;
 };
 
 /// How to run the forecasting loop.

@@ -109,6 +109,9 @@ AutoEnsemble::create(std::vector<AutoCandidate> candidates, AutoParams params, F
     if (!(params.slack >= 0.0) || !(params.weight_power >= 0.0)) {
         return invalid("slack and weight_power must be >= 0");
     }
+    if (!(params.guard_margin >= 0.0 && params.guard_margin < 1.0)) {
+        return invalid("guard_margin must be in [0, 1)");
+    }
     return std::make_unique<AutoEnsemble>(std::move(candidates), params, std::move(options));
 }
 
@@ -133,12 +136,23 @@ AutoEnsemble::fit(const Series& series) const
     if (!runs.front()) {
         return std::unexpected(runs.front().error());
     }
-    const Eigen::MatrixXd weights = combination_weights(mae, params_);
+    Eigen::MatrixXd weights = combination_weights(mae, params_);
+    std::vector<bool> is_fallback;
+    std::vector<std::string> names;
+    for (const auto& candidate : candidates_) {
+        is_fallback.push_back(candidate.fallback);
+        names.push_back(candidate.name);
+    }
+    const GuardDecision guard = naive_guard(mae, is_fallback, names, params_.guard_margin);
+    if (guard.engaged) {
+        weights.setZero();
+        weights.row(guard.fallback).setOnes();
+    }
     Eigen::MatrixXd validation = Eigen::MatrixXd::Zero(runs.front()->validation.rows(),
                                                        input.horizons);
     std::vector<std::shared_ptr<const MeanPath>> paths;
     std::ostringstream description;
-    description << "auto(";
+    description << "auto(" << guard.description << (guard.engaged ? "; " : "");
     const char* separator = "";
     for (Eigen::Index c = 0; c < count; ++c) {
         const auto& run = runs[static_cast<std::size_t>(c)];

@@ -1,23 +1,10 @@
 #include "model/naive.hpp"
 
+#include "model/constant_path.hpp"
+
 #include <cmath>
 
 namespace ihpa::model {
-namespace {
-
-class ConstantPath final : public MeanPath {
-public:
-    explicit ConstantPath(double value) : value_(value) {}
-    Eigen::VectorXd mean(Eigen::Index steps) const override
-    {
-        return Eigen::VectorXd::Constant(steps, value_);
-    }
-
-private:
-    double value_;
-};
-
-} // namespace
 
 std::expected<ComponentRun, ModelError> Naive::run(const ComponentInput& input) const
 {

@@ -4,6 +4,7 @@
 #include "model/direct_regression.hpp"
 #include "model/fourier.hpp"
 #include "model/holt_winters.hpp"
+#include "model/local_level.hpp"
 #include "model/naive.hpp"
 #include "model/seasonal_naive.hpp"
 #include "model/stl.hpp"
@@ -33,6 +34,8 @@ MadeComponent make_seasonal_naive()
     return make_component<SeasonalNaive>(SeasonalNaiveParams{});
 }
 
+MadeComponent make_local_level() { return make_component<LocalLevel>(LocalLevelParams{}); }
+
 MadeComponent make_holt_winters() { return make_component<HoltWinters>(HoltWintersParams{}); }
 
 MadeComponent make_holt()
@@ -52,10 +55,11 @@ MadeComponent make_direct_regression()
 struct Entry {
     std::string_view name;
     MadeComponent (*make)(); ///< null for "auto", which combines the others
+    bool fallback = false;   ///< a benchmark of auto's guard against losing to naive
 };
 
 // One row per model; no self-registration (static libraries drop unreferenced objects).
-// `auto` combines every other row; naive comes first as its fallback.
+// `auto` combines every other row; naive comes first; the fallbacks are its guard's benchmarks.
 constexpr std::array kModels{
     Entry{"auto", nullptr},
     Entry{"holtWinters", &make_holt_winters},
@@ -64,7 +68,8 @@ constexpr std::array kModels{
     Entry{"stl", &make_stl},
     Entry{"directRegression", &make_direct_regression},
     Entry{"seasonalNaive", &make_seasonal_naive},
-    Entry{"naive", &make_naive},
+    Entry{"localLevel", &make_local_level, true},
+    Entry{"naive", &make_naive, true},
 };
 
 MadeForecaster make_auto(const FitOptions& options)
@@ -78,7 +83,8 @@ MadeForecaster make_auto(const FitOptions& options)
         if (!component) {
             return std::unexpected(component.error());
         }
-        candidates.push_back(AutoCandidate{std::string(it->name), std::move(*component)});
+        candidates.push_back(
+            AutoCandidate{std::string(it->name), std::move(*component), it->fallback});
     }
     auto made = AutoEnsemble::create(std::move(candidates), AutoParams{}, options);
     if (!made) {

@@ -185,7 +185,7 @@ forecasts:
         "bad.yaml:23: forecast demo_requests_forecast.rule: unknown rule \"max\" (known: point, "
         "windowMax)",
         "bad.yaml:24: forecast demo_requests_forecast.model: unknown model \"prophet\" (known: "
-        "auto, holtWinters, holt, fourier, stl, directRegression, seasonalNaive, naive)",
+        "auto, holtWinters, holt, fourier, stl, directRegression, seasonalNaive, localLevel, naive)",
         "bad.yaml:20: forecast demo_requests_forecast: history holds 10 steps, fewer than "
         "minHistory (30)",
         "bad.yaml:27: the name ihpa-forecast is reserved for IHPA forecasts (use the ihpa key)",

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 #include <filesystem>
@@ -99,6 +100,10 @@ TEST_F(BacktestCli, WritesForecastsAndTimingsAndPrintsTheScoreTable)
     const auto timings = read_file(dir_ / "out/timings.csv");
     EXPECT_EQ(timings.rfind("trace,seconds,origins\ndaily_wave,", 0), 0U) << timings;
     EXPECT_NE(timings.find(",13\nlevel_shift,"), std::string::npos) << timings;
+    const auto models = read_file(dir_ / "out/models.tsv");
+    EXPECT_EQ(models.rfind("trace\torigin\tmodel\ndaily_wave\t95\tnaive\n", 0), 0U) << models;
+    // A header, then a line per origin: 13 of daily_wave, 9 of level_shift.
+    EXPECT_EQ(std::count(models.begin(), models.end(), '\n'), 1 + 13 + 9) << models;
 }
 
 TEST_F(BacktestCli, OutputDoesNotDependOnJobs)

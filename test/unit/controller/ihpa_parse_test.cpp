@@ -74,7 +74,7 @@ TEST(ParseIhpa, RejectsEachInvalidSpecNamingTheField)
          "spec.forecast.band: unknown band \"top\" (known: yhat, upper, adjust)"},
         {"unknown model", [](json& o) { o["spec"]["forecast"] = {{"model", "prophet"}}; },
          "spec.forecast.model: unknown model \"prophet\" (known: auto, holtWinters, holt, fourier, "
-         "stl, directRegression, seasonalNaive, naive)"},
+         "stl, directRegression, seasonalNaive, localLevel, naive)"},
         {"unknown forecast key", [](json& o) { o["spec"]["forecast"] = {{"lead", "5m"}}; },
          "spec.forecast: unknown key \"lead\" (known: leadTime, rule, band, floor, model, "
          "seasonality, history, step, minHistory, maxStaleness, hardStaleness, refitInterval)"},
