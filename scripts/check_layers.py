@@ -22,13 +22,14 @@ THIRD_PARTY_INCLUDES = {
     "boost": "Boost", "Eigen": "Eigen", "unsupported": "Eigen", "nlohmann": "nlohmann_json",
     "openssl": "OpenSSL", "yaml-cpp": "yaml-cpp", "hiredis.h": "hiredis", "hiredis": "hiredis",
     "curl": "libcurl", "CLI": "CLI11", "gtest": "GTest", "gmock": "GTest", "libxml": "libxml2",
-    "benchmark": "benchmark", "re2": "RE2",
+    "benchmark": "benchmark", "re2": "RE2", "date": "date",
 }
 THIRD_PARTY_TARGETS = {
     "Eigen3::Eigen": "Eigen", "nlohmann_json::nlohmann_json": "nlohmann_json",
     "yaml-cpp": "yaml-cpp", "PkgConfig::HIREDIS": "hiredis", "CURL::libcurl": "libcurl",
     "PkgConfig::CURL": "libcurl", "CLI11::CLI11": "CLI11", "LibXml2::LibXml2": "libxml2",
-    "benchmark::benchmark": "benchmark", "PkgConfig::RE2": "RE2",
+    "benchmark::benchmark": "benchmark", "PkgConfig::RE2": "RE2", "date::date-tz": "date",
+    "date::date": "date",
 }
 THIRD_PARTY_TARGET_PREFIXES = {"Boost::": "Boost", "OpenSSL::": "OpenSSL", "GTest::": "GTest"}
 

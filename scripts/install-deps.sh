@@ -12,6 +12,7 @@ build_packages=(
     libboost-dev libboost-system-dev libssl-dev openssl
     libeigen3-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev libhiredis-dev
     libgtest-dev libgmock-dev libbenchmark-dev libxml2-dev libcurl4-openssl-dev libre2-dev
+    libhowardhinnant-date-dev tzdata
 )
 # Real peers the integration and end-to-end tests start on 127.0.0.1, and their tools; Clang with
 # libFuzzer for the fuzz targets' short runs (scripts/fuzz.sh --smoke).
