@@ -13,7 +13,7 @@ RUN cmake -S . -B /build -DCMAKE_BUILD_TYPE=Release -DIHPA_BUILD_TESTS=OFF \
 FROM debian:12-slim
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      ca-certificates libssl3 libcurl4 libyaml-cpp0.7 libhiredis0.14 \
+      ca-certificates libssl3 libcurl4 libyaml-cpp0.7 libhiredis0.14 libre2-9 libdate-tz3 tzdata \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /build/cli/ihpa /usr/local/bin/ihpa
 USER 65532:65532

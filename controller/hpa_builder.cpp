@@ -125,7 +125,8 @@ json forecast_metric(const std::string& ihpa, const std::string& key, TargetType
               {"target", goal}}}};
 }
 
-json desired_hpa(const Ihpa& ihpa, const std::vector<json>& forecast_metrics)
+json desired_hpa(const Ihpa& ihpa, const std::vector<json>& forecast_metrics,
+                 std::int32_t schedule_floor)
 {
     json metadata = ihpa.template_metadata;
     metadata["name"] = hpa_name(ihpa.name);
@@ -139,6 +140,13 @@ json desired_hpa(const Ihpa& ihpa, const std::vector<json>& forecast_metrics)
     json spec = ihpa.template_spec;
     for (const json& metric : forecast_metrics) {
         spec["metrics"].push_back(metric);
+    }
+    const json min = spec.value("minReplicas", json(1));
+    const json max = spec.value("maxReplicas", json());
+    if (schedule_floor > 0 && min.is_number_integer() && schedule_floor > min.get<std::int64_t>()) {
+        spec["minReplicas"] = max.is_number_integer()
+                                  ? std::min<std::int64_t>(schedule_floor, max.get<std::int64_t>())
+                                  : std::int64_t{schedule_floor};
     }
     return {{"apiVersion", "autoscaling/v2"},
             {"kind", "HorizontalPodAutoscaler"},

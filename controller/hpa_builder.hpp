@@ -20,9 +20,11 @@ namespace ihpa::controller {
 
 /// The autoscaling/v2 HPA an IHPA asks for: `ihpa-<name>` in its namespace, the template's
 /// labels, annotations and spec verbatim with `forecast_metrics` appended to its metrics, and
-/// a controller ownerReference to the IHPA (so it is garbage collected with it).
+/// a controller ownerReference to the IHPA (so it is garbage collected with it). A
+/// `schedule_floor` above the template's minReplicas (default 1) replaces it, up to maxReplicas.
 [[nodiscard]] nlohmann::json desired_hpa(const Ihpa& ihpa,
-                                         const std::vector<nlohmann::json>& forecast_metrics);
+                                         const std::vector<nlohmann::json>& forecast_metrics,
+                                         std::int32_t schedule_floor = 0);
 
 /// True when `hpa` has a controller ownerReference to the object with `uid`.
 [[nodiscard]] bool owned_by(const nlohmann::json& hpa, const std::string& uid);

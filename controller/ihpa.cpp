@@ -430,6 +430,12 @@ std::expected<Ihpa, std::vector<std::string>> parse_ihpa(const json& object)
             problems.push_back("spec.mode: must be Auto or Preview, not " + mode.dump());
         }
         parse_forecasts(*spec, ihpa, problems);
+        const auto max = ihpa.template_spec.is_object()
+                             ? ihpa.template_spec.value("maxReplicas", json())
+                             : json();
+        ihpa.schedules = parse_schedules(
+            *spec, max.is_number_integer() ? std::optional(max.get<std::int64_t>()) : std::nullopt,
+            problems);
     }
     if (!problems.empty()) {
         return std::unexpected(std::move(problems));

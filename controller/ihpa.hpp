@@ -1,6 +1,7 @@
 #pragma once
 
 #include "controller/forecast_settings.hpp"
+#include "controller/schedules.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -66,6 +67,7 @@ struct Ihpa {
     Mode mode = Mode::Auto;
     std::vector<TemplateMetric> metrics;   ///< in template order
     std::vector<MetricForecast> forecasts; ///< one per metric, same order
+    std::vector<CapacitySchedule> schedules; ///< `spec.schedules`: floors of capacity in time
     nlohmann::json previous_status = nlohmann::json::object(); ///< `status` as read
 };
 

@@ -280,6 +280,12 @@ bool IhpaController::reconcile_key(const std::string& key)
         ++counters_.failed;
         return false;
     }
+    if (result.next_schedule_change) {
+        // A window opens or closes then: look again at that moment, not at the next resync.
+        const auto wait = std::chrono::ceil<std::chrono::milliseconds>(*result.next_schedule_change -
+                                                                       input.now);
+        queue_.add_after(key, std::max(wait, std::chrono::milliseconds(1000)));
+    }
     ++counters_.reconciled;
     return !unsettled(result);
 }

@@ -314,7 +314,10 @@ ReconcileResult reconcile(const ReconcileInput& input)
         }
     }
     ReconcileResult result;
-    const json desired = desired_hpa(ihpa, entries);
+    const ScheduleDecision schedules = decide_schedules(ihpa.schedules, input.now);
+    result.next_schedule_change = schedules.next_change;
+    const json desired =
+        desired_hpa(ihpa, entries, schedules.active ? schedules.active->min_replicas : 0);
     const std::string hpa = ihpa.namespace_ + "/" + hpa_name(ihpa.name);
     const bool ours = input.hpa && owned_by(*input.hpa, ihpa.uid);
     Condition ready{"Ready", "True", "HpaReady", "the HPA " + hpa + " is as the IHPA asks"};
@@ -344,6 +347,22 @@ ReconcileResult reconcile(const ReconcileInput& input)
     result.events.insert(result.events.end(), events.begin(), events.end());
     result.status = status_object(*identity, ihpa.previous_status, conditions, input, ours);
     (*result.status)["metrics"] = metrics_status(outcomes, input);
+    const json window = schedule_status(schedules);
+    const json before = ihpa.previous_status.value("schedule", json());
+    if (!window.is_null()) {
+        (*result.status)["schedule"] = window;
+    }
+    const std::string was = before.is_object() ? before.value("name", "") : "";
+    if (schedules.active && schedules.name != was) {
+        result.events.push_back(
+            {"Normal", "ScheduleStarted",
+             "schedule " + schedules.name + ": at least " +
+                 std::to_string(schedules.active->min_replicas) + " replicas until " +
+                 window.value("until", "")});
+    } else if (!schedules.active && !was.empty()) {
+        result.events.push_back({"Normal", "ScheduleEnded",
+                                 "schedule " + was + " ended: the template's minReplicas again"});
+    }
     for (const PlannedForecast& each : plan) {
         if (each.forecast) {
             result.forecasts.push_back(*each.forecast);

@@ -66,6 +66,8 @@ struct ReconcileResult {
     /// The forecast series this IHPA needs registered (those with a source); empty when it is
     /// being deleted or invalid.
     std::vector<DesiredForecast> forecasts;
+    /// When the IHPA's schedules next open or close a window: reconcile it again then.
+    std::optional<std::chrono::system_clock::time_point> next_schedule_change;
 };
 
 /// Decides one IHPA (design.md, "CRD"): the HPA `ihpa-<name>` (the template plus, in `Auto`

@@ -421,6 +421,47 @@ TEST_F(ControllerTest, RestoresADeletedOrEditedHpaAndTheHpaGoesWithItsIhpa)
     EXPECT_EQ(gone.status, 0) << gone.output;
 }
 
+TEST_F(ControllerTest, AScheduleWindowRaisesTheHpasFloorAndTheSchemaRefusesABadOne)
+{
+    // A window that opens every minute for an hour is open whenever the test runs.
+    apply(deployment("sale"));
+    json object = ihpa("sale", "sale");
+    object["spec"]["schedules"] = json::array(
+        {{{"name", "always"}, {"schedule", "* * * * *"}, {"timeZone", "Europe/Paris"},
+          {"duration", "1h"}, {"minReplicas", 4}}});
+    apply(object);
+    const json hpa = eventually("hpa ihpa-sale", [](const json& h) {
+        return h.is_object() && h["spec"].value("minReplicas", 0) == 4;
+    });
+    EXPECT_EQ(hpa["spec"]["maxReplicas"], 10) << hpa.dump(2);
+    const json ihpa_object = eventually("ihpa sale", [](const json& i) {
+        return i.is_object() && i.value("status", json::object()).contains("schedule");
+    });
+    EXPECT_EQ(ihpa_object["status"]["schedule"]["name"], "always") << ihpa_object.dump(2);
+    EXPECT_EQ(ihpa_object["status"]["schedule"]["minReplicas"], 4);
+    const CommandResult events = plane().kubectl(
+        "get events.events.k8s.io --field-selector regarding.name=sale -o jsonpath='{.items[*].reason}'");
+    EXPECT_NE(events.output.find("ScheduleStarted"), std::string::npos) << events.output;
+
+    // Removing the schedule gives the template's floor back.
+    object["spec"].erase("schedules");
+    apply(object);
+    eventually("hpa ihpa-sale", [](const json& h) {
+        return h.is_object() && h["spec"].value("minReplicas", 0) == 1;
+    });
+
+    // The CRD's schema refuses what it can check: a floor of 0, a schedule without a duration.
+    json bad = ihpa("bad-schedule", "sale");
+    bad["spec"]["schedules"] = json::array(
+        {{{"name", "x"}, {"schedule", "0 9 * * *"}, {"minReplicas", 0}}});
+    const CommandResult refused = plane().kubectl(
+        "apply --dry-run=server -f " + plane().file("bad-schedule.json", bad.dump()));
+    EXPECT_NE(refused.status, 0) << refused.output;
+    EXPECT_NE(refused.output.find("minReplicas"), std::string::npos) << refused.output;
+    EXPECT_NE(refused.output.find("duration"), std::string::npos) << refused.output;
+    EXPECT_EQ(plane().kubectl("delete ihpa sale --wait=true").status, 0);
+}
+
 /// The condition `type` of an IHPA object's status (null when it has none).
 json condition(const json& ihpa, const std::string& type)
 {
