@@ -1,5 +1,6 @@
 // `ihpa simulate`: replays a trace through the HPA simulation, reactive vs predictive vs oracle.
 #include "cli/command.hpp"
+#include "controller/schedules_file.hpp"
 
 #include "backtest/trace_csv.hpp"
 #include "common/seasonality.hpp"
@@ -47,6 +48,7 @@ struct SimulateFlags {
     int min_replicas = 1;
     int max_replicas = 1000;
     std::string behavior;
+    std::string schedules;
     std::string out;
     bool html = false;
 };
@@ -134,6 +136,13 @@ int run_simulate(const SimulateFlags& flags)
             return fail("--behavior: " + behavior.error().message);
         }
         sim.hpa.behavior = *behavior;
+    }
+    if (!flags.schedules.empty()) {
+        auto floors = controller::read_schedules_file(flags.schedules, flags.max_replicas);
+        if (!floors) {
+            return fail("--schedules: " + floors.error());
+        }
+        sim.hpa.floors = std::move(*floors);
     }
     std::string capacity_source;
     if (flags.per_pod_capacity) {
@@ -227,6 +236,9 @@ void add_simulate_command(CLI::App& app, CommandAction& action)
     cmd->add_option("--min-replicas", flags->min_replicas, "HPA minReplicas")->capture_default_str();
     cmd->add_option("--max-replicas", flags->max_replicas, "HPA maxReplicas")->capture_default_str();
     cmd->add_option("--behavior", flags->behavior, "autoscaling/v2 behavior block, YAML or JSON")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--schedules", flags->schedules,
+                    "Scheduled floors as an IHPA's spec.schedules (YAML or JSON: the list, or an IHPA)")
         ->check(CLI::ExistingFile);
     cmd->add_option("--out", flags->out,
                     "Directory for summary.json, timeseries.csv and plot.svg (summary always on stdout)");

@@ -63,11 +63,15 @@ HpaDecision HpaController::sync(std::int64_t now, int current_replicas,
 {
     assert(!metrics.empty() && current_replicas >= 0);
     forget_old_history(now);
+    min_now_ = spec_.min_replicas;
+    if (const auto floor = schedule::active_floor(spec_.floors, now)) {
+        min_now_ = std::clamp(floor->min_replicas, spec_.min_replicas, spec_.max_replicas);
+    }
     HpaDecision decision;
     if (current_replicas > spec_.max_replicas) {
         decision.desired_replicas = spec_.max_replicas;
-    } else if (current_replicas < spec_.min_replicas) {
-        decision.desired_replicas = spec_.min_replicas;
+    } else if (current_replicas < min_now_) {
+        decision.desired_replicas = min_now_;
     } else {
         for (const auto& metric : metrics) {
             decision.metric_replicas = std::max(
@@ -148,7 +152,7 @@ int HpaController::limit_rate(std::int64_t now, int current_replicas, int stabil
             }
             limit = std::min(limit, current_replicas);
         }
-        return std::max({stabilized, limit, spec_.min_replicas});
+        return std::max({stabilized, limit, min_now_});
     }
     return stabilized;
 }

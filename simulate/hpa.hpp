@@ -1,5 +1,7 @@
 #pragma once
 
+#include "schedule/floor_schedule.hpp"
+
 #include "simulate/behavior.hpp"
 
 #include <cstdint>
@@ -20,6 +22,9 @@ struct HpaSpec {
     int min_replicas = 1;   ///< >= 1
     int max_replicas = 100; ///< >= min_replicas
     Behavior behavior = default_behavior();
+    /// Scheduled floors (an IHPA's `spec.schedules`): while a window is open, minReplicas is at
+    /// least its floor (the largest open one), up to max_replicas.
+    std::vector<schedule::ScheduledFloor> floors;
 };
 
 /// What one sync decided.
@@ -74,6 +79,7 @@ private:
     void forget_old_history(std::int64_t now);
 
     HpaSpec spec_;
+    int min_now_ = 1; ///< minReplicas at the current sync (the spec's, or a scheduled floor)
     std::vector<Recommendation> recommendations_;
     std::vector<ScaleEvent> scale_up_events_;
     std::vector<ScaleEvent> scale_down_events_;

@@ -48,6 +48,19 @@ nlohmann::json policies_json(const ScalingRules& rules)
             {"tolerance", rules.tolerance}};
 }
 
+/// The scheduled floors as given: schedule, time zone, duration in seconds, minReplicas.
+nlohmann::json schedules_json(const std::vector<schedule::ScheduledFloor>& floors)
+{
+    nlohmann::json list = nlohmann::json::array();
+    for (const auto& floor : floors) {
+        list.push_back({{"schedule", floor.when.expression()},
+                        {"timeZone", floor.when.time_zone()},
+                        {"durationSeconds", floor.duration_seconds},
+                        {"minReplicas", floor.min_replicas}});
+    }
+    return list;
+}
+
 } // namespace
 
 nlohmann::json summary_json(const Comparison& comparison, const RunDescription& run)
@@ -78,6 +91,7 @@ nlohmann::json summary_json(const Comparison& comparison, const RunDescription& 
         {"pod_startup", format_duration(sim.pod_startup_seconds)},
         {"min_replicas", sim.hpa.min_replicas},
         {"max_replicas", sim.hpa.max_replicas},
+        {"schedules", schedules_json(sim.hpa.floors)},
         {"behavior", {{"scaleUp", policies_json(sim.hpa.behavior.scale_up)},
                       {"scaleDown", policies_json(sim.hpa.behavior.scale_down)}}},
         {"load_between_samples", "linear interpolation"},

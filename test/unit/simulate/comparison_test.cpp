@@ -54,7 +54,7 @@ SimulationSettings settings_for(double capacity, double tolerance)
     s.per_pod_capacity = capacity;
     s.sync_seconds = 15;
     s.pod_startup_seconds = 180;
-    s.hpa = HpaSpec{1, 1000, default_behavior()};
+    s.hpa = HpaSpec{1, 1000, default_behavior(), {}};
     s.hpa.behavior.scale_up.tolerance = tolerance;
     s.hpa.behavior.scale_down.tolerance = tolerance;
     return s;

@@ -55,7 +55,7 @@ TEST(AverageValueReplicas, IgnoresFloatingPointNoiseLikeMilliUnitIntegers)
 //  t=375 17@75 left the window: down to 5 (Percent 100 / 15 s allows it).
 TEST(HpaController, FollowsToleranceScaleUpPoliciesAndDownscaleStabilisation)
 {
-    HpaController hpa(HpaSpec{1, 100, default_behavior()});
+    HpaController hpa(HpaSpec{1, 100, default_behavior(), {}});
     std::vector<Step> steps{{0, 2.0, 2}, {15, 20.0, 6}, {30, 20.0, 12}, {45, 20.0, 20}, {60, 21.0, 20},
                             {75, 17.0, 20}};
     for (std::int64_t t = 90; t < 360; t += 15) {
@@ -63,6 +63,22 @@ TEST(HpaController, FollowsToleranceScaleUpPoliciesAndDownscaleStabilisation)
     }
     steps.push_back({360, 5.0, 17});
     steps.push_back({375, 5.0, 5});
+    run_steps(hpa, 2, steps);
+}
+
+// A scheduled floor (00:10-00:15 UTC on 1 January, 8 replicas) over a flat load of 2: the HPA
+// goes to 8 at once when the window opens (below minReplicas, as the controller does), stays
+// there while it is open whatever the metric says, and follows the metric again at the close.
+TEST(HpaController, AScheduledFloorHoldsTheReplicasWhileItsWindowIsOpen)
+{
+    HpaSpec spec{1, 100, default_behavior(), {}};
+    spec.floors.push_back({schedule::CronSchedule::parse("10 0 1 1 *", "").value(), 300, 8});
+    HpaController hpa(spec);
+    std::vector<Step> steps{{0, 2.0, 2}, {585, 2.0, 2}, {600, 2.0, 8}};
+    for (std::int64_t t = 615; t < 900; t += 15) {
+        steps.push_back({t, 2.0, 8});
+    }
+    steps.push_back({900, 2.0, 2});
     run_steps(hpa, 2, steps);
 }
 
@@ -74,7 +90,7 @@ TEST(HpaController, FollowsToleranceScaleUpPoliciesAndDownscaleStabilisation)
 TEST(HpaController, RampScalesUpEachTimeItLeavesTheToleranceBandAStepOnce)
 {
     const auto scale_ups = [](const std::vector<double>& totals) {
-        HpaController hpa(HpaSpec{1, 100, default_behavior()});
+        HpaController hpa(HpaSpec{1, 100, default_behavior(), {}});
         int current = 10;
         int events = 0;
         for (std::size_t i = 0; i < totals.size(); ++i) {
@@ -92,7 +108,7 @@ TEST(HpaController, RampScalesUpEachTimeItLeavesTheToleranceBandAStepOnce)
 
 TEST(HpaController, TakesTheMaxOverMetrics)
 {
-    HpaController hpa(HpaSpec{1, 100, default_behavior()});
+    HpaController hpa(HpaSpec{1, 100, default_behavior(), {}});
     const std::array metrics{MetricReading{4.0, 1.0}, MetricReading{7.0, 1.0}};
     const HpaDecision decision = hpa.sync(0, 4, metrics);
     EXPECT_EQ(decision.metric_replicas, 7);
@@ -104,7 +120,7 @@ TEST(HpaController, CountsScaleEventsWithinThePolicyPeriod)
 {
     Behavior behavior = default_behavior();
     behavior.scale_up.policies = {ScalingPolicy{PolicyType::Pods, 2, 60}};
-    HpaController hpa(HpaSpec{1, 100, behavior});
+    HpaController hpa(HpaSpec{1, 100, behavior, {}});
     run_steps(hpa, 1, {{0, 10.0, 3}, {15, 10.0, 3}, {30, 10.0, 3}, {45, 10.0, 3}, {60, 10.0, 5}});
 }
 
@@ -112,7 +128,7 @@ TEST(HpaController, SelectPolicyMinPicksTheSmallestAllowedChange)
 {
     Behavior behavior = default_behavior();
     behavior.scale_up.select_policy = SelectPolicy::Min;
-    HpaController hpa(HpaSpec{1, 100, behavior});
+    HpaController hpa(HpaSpec{1, 100, behavior, {}});
     // From 10: Pods 4 -> 14, Percent 100 -> 20; Min picks 14.
     run_steps(hpa, 10, {{0, 50.0, 14}});
 }
@@ -122,7 +138,7 @@ TEST(HpaController, DisabledScaleDownNeverRemovesPods)
     Behavior behavior = default_behavior();
     behavior.scale_down.select_policy = SelectPolicy::Disabled;
     behavior.scale_down.stabilization_window_seconds = 0;
-    HpaController hpa(HpaSpec{1, 100, behavior});
+    HpaController hpa(HpaSpec{1, 100, behavior, {}});
     run_steps(hpa, 10, {{0, 1.0, 10}, {15, 1.0, 10}, {30, 30.0, 20}});
 }
 
@@ -131,7 +147,7 @@ TEST(HpaController, PercentScaleDownTruncatesAndUpStabilisationTakesTheMin)
     Behavior behavior = default_behavior();
     behavior.scale_down = ScalingRules{0, SelectPolicy::Max, {ScalingPolicy{PolicyType::Percent, 50, 15}}, 0.1};
     behavior.scale_up.stabilization_window_seconds = 30;
-    HpaController hpa(HpaSpec{1, 100, behavior});
+    HpaController hpa(HpaSpec{1, 100, behavior, {}});
     // t=0:  1 wanted from 5; Percent 50 allows int(5 * 0.5) = int(2.5) = 2: 2.
     // t=15: 9 wanted but the up window holds 1@0: max(current 2, min(9, 1)) = 2.
     // t=30: 1@0 is not after 30-30; the window holds 9@15; limit max(2+4, 2*2) = 6.
@@ -140,7 +156,7 @@ TEST(HpaController, PercentScaleDownTruncatesAndUpStabilisationTakesTheMin)
 
 TEST(HpaController, ClampsToMinAndMaxBeforeReadingMetrics)
 {
-    HpaController hpa(HpaSpec{2, 6, default_behavior()});
+    HpaController hpa(HpaSpec{2, 6, default_behavior(), {}});
     const std::array metrics{MetricReading{50.0, 1.0}};
     EXPECT_EQ(hpa.sync(0, 9, metrics).desired_replicas, 6);
     EXPECT_EQ(hpa.sync(15, 1, metrics).desired_replicas, 2);

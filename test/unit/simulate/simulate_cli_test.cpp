@@ -91,6 +91,40 @@ TEST_F(SimulateCli, IsDeterministic)
     EXPECT_EQ(summary.at("settings").at("behavior").at("scaleDown").at("stabilizationWindowSeconds"), 60);
 }
 
+TEST_F(SimulateCli, ScheduledFloorsRaiseEverySidesReplicasAndBadOnesAreRefused)
+{
+    const std::string args = "--trace " + fixture("daily_ramp.csv") + " --model naive --max-replicas 50";
+    const CliResult plain = run(args);
+    ASSERT_EQ(plain.status, 0) << plain.err;
+    // A window that is always open (every minute, for an hour): 50 replicas all the time.
+    const fs::path file = dir_ / "schedules.yaml";
+    std::ofstream(file) << "spec:\n  schedules:\n  - name: always\n    schedule: \"* * * * *\"\n"
+                           "    timeZone: Europe/Paris\n    duration: 1h\n    minReplicas: 50\n";
+    const CliResult floored = run(args + " --schedules " + file.string());
+    ASSERT_EQ(floored.status, 0) << floored.err;
+    const auto before = nlohmann::json::parse(plain.out);
+    const auto after = nlohmann::json::parse(floored.out);
+    for (const char* side : {"reactive", "predictive", "oracle"}) {
+        EXPECT_GT(after.at(side).at("replica_hours").get<double>(),
+                  before.at(side).at("replica_hours").get<double>())
+            << side;
+        EXPECT_EQ(after.at(side).at("peak_replicas"), 50) << side;
+    }
+    EXPECT_EQ(after.at("settings").at("schedules"),
+              nlohmann::json::parse(R"([{"schedule": "* * * * *", "timeZone": "Europe/Paris",
+                                         "durationSeconds": 3600, "minReplicas": 50}])"));
+
+    std::ofstream(file) << "- name: too-many\n  schedule: \"0 9 * * *\"\n  duration: 1h\n"
+                           "  minReplicas: 51\n";
+    const CliResult refused = run(args + " --schedules " + file.string());
+    EXPECT_EQ(refused.status, 2);
+    EXPECT_NE(refused.err.find("--schedules: " + file.string() +
+                               ": spec.schedules[0].minReplicas: 51 exceeds the template's "
+                               "maxReplicas (50)"),
+              std::string::npos)
+        << refused.err;
+}
+
 TEST_F(SimulateCli, RejectsBadFlagsNamingTheFlag)
 {
     struct Case {
@@ -110,6 +144,8 @@ TEST_F(SimulateCli, RejectsBadFlagsNamingTheFlag)
         {trace + " --per-pod-capacity 2 --target-utilization 80 --request 1", "excludes"},
         {trace + " --per-pod-capacity -1", "--per-pod-capacity"},
         {" --model naive --trace " + fixture("README.md"), "--trace: "},
+        {trace + " --schedules " + fixture("behavior.yaml"), "--schedules: " + fixture("behavior.yaml") +
+                                                              ": no schedules"},
     };
     for (const Case& c : cases) {
         SCOPED_TRACE(c.args);

@@ -24,7 +24,7 @@ SimulationSettings small_settings()
     settings.per_pod_capacity = 1.0;
     settings.sync_seconds = 15;
     settings.pod_startup_seconds = 30;
-    settings.hpa = HpaSpec{1, 100, default_behavior()};
+    settings.hpa = HpaSpec{1, 100, default_behavior(), {}};
     return settings;
 }
 
