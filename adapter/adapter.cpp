@@ -36,6 +36,7 @@ Adapter::Adapter(const Clock& clock, AdapterOptions options)
     : clock_(clock), options_(std::move(options)), registry_(store_),
       forecasting_(std::make_shared<ForecastingProvider>(registry_, clock_)),
       provider_(std::make_shared<CompositeProvider>(CompositeProvider::Providers{forecasting_})),
+      debug_view_(registry_, clock_),
       fitter_(registry_, options_.fit_workers)
 {
 }

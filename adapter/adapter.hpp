@@ -6,6 +6,7 @@
 #include "adapter/config/config.hpp"
 #include "adapter/serving/forecast_registry.hpp"
 #include "adapter/serving/forecasting_provider.hpp"
+#include "adapter/serving/registry_debug_view.hpp"
 #include "adapter/history/fitter.hpp"
 #include "adapter/history/history_log.hpp"
 #include "adapter/history/history_store.hpp"
@@ -97,6 +98,9 @@ public:
     /// The series the pass-through metric `name` (a `metrics[]` entry) serves, if there is one.
     [[nodiscard]] std::optional<SeriesRef> pass_through_series(const std::string& name) const;
     [[nodiscard]] const apiserver::ExternalMetricsProvider& provider() const { return *provider_; }
+    /// The debug view of what the registry serves (forecasts and `metrics[]` pass-throughs;
+    /// `externalRules` have none).
+    [[nodiscard]] const apiserver::DebugViewProvider& debug_view() const { return debug_view_; }
     /// The adapter's `/metrics` families: per forecast and source (`render_adapter_metrics`),
     /// plus the duration of the last fitter round that refitted anything and how many it
     /// refitted, the duration and size of the last snapshot written and loaded, and with a
@@ -135,6 +139,7 @@ private:
     ForecastRegistry registry_;
     std::shared_ptr<ForecastingProvider> forecasting_;
     std::shared_ptr<CompositeProvider> provider_;
+    RegistryDebugView debug_view_;
     Fitter fitter_;
     std::shared_ptr<HistoryLog> log_; ///< set by replay_log; null without a state directory
     LogReplay replayed_;              ///< what replay_log did

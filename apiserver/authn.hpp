@@ -172,6 +172,7 @@ struct RequestAttributes {
     std::string api_version;
     std::string ns;
     std::string resource;      ///< the metric name for metric reads
+    std::string name;          ///< the object named, if any (the debug view: "debug")
 };
 
 /// The outcome of authorizing one request: allowed, or the error (a 403 Status) to answer.

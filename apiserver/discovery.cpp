@@ -1,11 +1,11 @@
 #include "apiserver/discovery.hpp"
 
 #include "common/quantity.hpp"
+#include "common/time_text.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <ctime>
 
 namespace ihpa::apiserver {
 namespace {
@@ -43,16 +43,6 @@ void append_json_string(std::string& out, std::string_view text)
         return;
     }
     out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-std::string rfc3339(std::chrono::system_clock::time_point t)
-{
-    const std::time_t secs = std::chrono::system_clock::to_time_t(t);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
 }
 
 } // namespace
@@ -120,7 +110,7 @@ std::string render_metric_value_list(const std::vector<ExternalMetricValue>& ite
             append_json_string(out, value);
         }
         out += R"(},"timestamp":")";
-        out += rfc3339(item.timestamp);
+        out += common::rfc3339(item.timestamp);
         out += '"';
         if (item.window_seconds) {
             out += R"(,"window":)";

@@ -1,6 +1,7 @@
 #include "apiserver/router.hpp"
 
 #include "apiserver/discovery.hpp"
+#include "common/duration.hpp"
 #include "common/text.hpp"
 #include "common/url.hpp"
 
@@ -38,6 +39,21 @@ bool accepts_json(std::string_view accept)
         }
         if (type == "*/*" || type == "application/*" || type == "application/json" ||
             type == "application/vnd.kubernetes.protobuf") {
+            return true;
+        }
+    }
+    return false;
+}
+
+/// True when a media range of `accept` names an SVG image (`image/svg+xml` or `image/*`).
+bool asks_for_svg(std::string_view accept)
+{
+    while (!accept.empty()) {
+        const auto comma = accept.find(',');
+        const std::string type =
+            common::lowercase(common::trim(accept.substr(0, std::min(comma, accept.find(';')))));
+        accept = comma == std::string_view::npos ? std::string_view{} : accept.substr(comma + 1);
+        if (type == "image/svg+xml" || type == "image/*") {
             return true;
         }
     }
@@ -136,6 +152,38 @@ bool is_in_group_version(const std::vector<std::string>& seg)
 bool is_metric_path(const std::vector<std::string>& seg)
 {
     return is_in_group_version(seg) && seg.size() >= 5 && seg[3] == "namespaces";
+}
+
+/// True for /apis/external.metrics.k8s.io/v1beta1/namespaces/<ns>/<metric>/debug: Kubernetes'
+/// request info reads it as `get` of the object "debug" of the resource <metric>.
+bool is_debug_path(const std::vector<std::string>& seg)
+{
+    return is_metric_path(seg) && seg.size() == 7 && seg[6] == "debug";
+}
+
+/// A duration query parameter of the debug view within [1m, `most`]; `fallback` when absent.
+std::expected<std::chrono::seconds, ApiError> duration_param(std::string_view query, std::string_view name,
+                                                             std::chrono::seconds fallback,
+                                                             std::chrono::seconds most)
+{
+    auto text = query_param(query, name);
+    if (!text) {
+        return std::unexpected(text.error());
+    }
+    if (!*text) {
+        return fallback;
+    }
+    const auto parsed = common::parse_duration(**text);
+    const std::string limits = "between 1m and " + common::format_duration(most);
+    if (!parsed) {
+        return std::unexpected(bad_request("invalid " + std::string(name) + " \"" + **text + "\": " +
+                                           parsed.error() + " (a duration " + limits + ", e.g. 6h)"));
+    }
+    if (*parsed < std::chrono::minutes(1) || *parsed > most) {
+        return std::unexpected(bad_request("invalid " + std::string(name) + " \"" + **text + "\": must be " +
+                                           limits));
+    }
+    return std::chrono::duration_cast<std::chrono::seconds>(*parsed);
 }
 
 bool is_health_path(std::string_view path)
@@ -265,6 +313,13 @@ std::optional<ApiResponse> Router::authorize(const Identity& identity, std::vect
         attributes.api_version = kVersion;
         attributes.ns = seg[4];
         attributes.resource = common::lowercase(seg[5]);
+    } else if (is_debug_path(seg)) {
+        attributes.resource_request = true;
+        attributes.api_group = kGroup;
+        attributes.api_version = kVersion;
+        attributes.ns = seg[4];
+        attributes.resource = common::lowercase(seg[5]);
+        attributes.name = seg[6];
     }
     if (auto decision = authorizer_.cached(identity, attributes)) {
         return respond(*decision, seg, path, query, accept, identity.user);
@@ -286,6 +341,8 @@ ApiResponse Router::respond(const Authorization& decision, const std::vector<std
     ApiResponse response;
     if (!decision.allowed) {
         response = error_response(decision.denial, "forbidden");
+    } else if (is_debug_path(seg)) {
+        response = handle_debug(seg[4], seg[5], query, accept);
     } else if (!accepts_json(accept)) {
         response = error_response(not_acceptable(accept), "other");
     } else if (seg.empty()) {
@@ -327,6 +384,62 @@ ApiResponse Router::respond(const Authorization& decision, const std::vector<std
         response = error_response(path_not_found(path), "other");
     }
     response.user = user;
+    return response;
+}
+
+ApiResponse Router::handle_debug(std::string_view ns, std::string_view metric, std::string_view query,
+                                 std::string_view accept) const
+{
+    if (config_.debug_view == nullptr) {
+        return error_response(path_not_found("/apis/" + std::string(kGroup) + "/" + std::string(kVersion) +
+                                             "/namespaces/" + std::string(ns) + "/" + std::string(metric) +
+                                             "/debug"),
+                              "debug");
+    }
+    if (!is_dns1123_label(ns)) {
+        return error_response(bad_request("invalid namespace \"" + std::string(ns) +
+                                          "\": must be a lowercase RFC 1123 label"),
+                              "debug");
+    }
+    DebugViewRequest request;
+    auto format = query_param(query, "format");
+    if (!format) {
+        return error_response(format.error(), "debug");
+    }
+    if (*format == "svg") {
+        request.format = DebugViewRequest::Format::Svg;
+    } else if (*format && **format != "json") {
+        return error_response(bad_request("invalid format \"" + **format + "\": must be json or svg"), "debug");
+    } else if (!*format && asks_for_svg(accept)) {
+        request.format = DebugViewRequest::Format::Svg;
+    } else if (!*format && !accepts_json(accept)) {
+        return error_response(
+            {406, "NotAcceptable",
+             "the debug view is served as application/json or image/svg+xml (got \"" + std::string(accept) + "\")",
+             0},
+            "debug");
+    }
+    auto history = duration_param(query, "history", request.history, std::chrono::hours(24 * 31));
+    auto horizon = duration_param(query, "horizon", request.horizon, std::chrono::hours(24 * 7));
+    auto selector_text = query_param(query, "labelSelector");
+    if (!history || !horizon || !selector_text) {
+        return error_response(!history ? history.error() : (!horizon ? horizon.error() : selector_text.error()),
+                              "debug");
+    }
+    request.history = *history;
+    request.horizon = *horizon;
+    auto selector = parse_label_selector(selector_text->value_or(""));
+    if (!selector) {
+        return error_response(bad_request("invalid labelSelector: " + selector.error().message), "debug");
+    }
+    auto view = config_.debug_view->debug_view(ns, *selector, {common::lowercase(metric)}, request);
+    if (!view) {
+        return error_response(view.error(), "debug");
+    }
+    ApiResponse response;
+    response.content_type = std::move(view->content_type);
+    response.body = std::move(view->body);
+    response.route = "debug";
     return response;
 }
 

@@ -2,6 +2,7 @@
 
 #include "apiserver/api_error.hpp"
 #include "apiserver/authn.hpp"
+#include "apiserver/debug_view.hpp"
 #include "apiserver/provider.hpp"
 #include "apiserver/server_metrics.hpp"
 
@@ -54,12 +55,15 @@ struct RouterConfig {
     /// More Prometheus text-format families appended to `/metrics` (the adapter's per-series
     /// gauges); may be empty.
     std::function<std::string()> extra_metrics;
+    /// Answers the debug view of a metric (must outlive the router); null: that route is a 404.
+    const DebugViewProvider* debug_view = nullptr;
 };
 
 /// Maps requests to responses: a pure function of the request and the provider's answers (no
 /// I/O, no Beast). Implements the routes and error semantics of kubernetes-contracts §2:
 /// discovery, metric reads with label selectors, health, version and metrics endpoints,
-/// request-header authentication and the authorization seam, `metav1.Status` errors.
+/// request-header authentication and the authorization seam, `metav1.Status` errors, and the
+/// debug view of a metric (`.../namespaces/<ns>/<metric>/debug`, see `DebugViewProvider`).
 class Router {
 public:
     /// All references must outlive the router.
@@ -103,6 +107,8 @@ private:
                                       const std::string& user) const;
     [[nodiscard]] ApiResponse handle_metric(std::string_view ns, std::string_view metric,
                                             std::string_view query) const;
+    [[nodiscard]] ApiResponse handle_debug(std::string_view ns, std::string_view metric,
+                                           std::string_view query, std::string_view accept) const;
     [[nodiscard]] ApiResponse handle_health(std::string_view path) const;
 
     const ExternalMetricsProvider& provider_;

@@ -32,6 +32,7 @@ json subject_access_review(const User& user, const apiserver::RequestAttributes&
         set_unless_empty(resource, "group", attributes.api_group);
         set_unless_empty(resource, "version", attributes.api_version);
         set_unless_empty(resource, "resource", attributes.resource);
+        set_unless_empty(resource, "name", attributes.name);
         spec["resourceAttributes"] = std::move(resource);
     } else {
         json non_resource = json::object();

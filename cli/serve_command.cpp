@@ -166,6 +166,7 @@ int run_serve(const ServeFlags& flags)
         return adapter.render_metrics() + (*cluster ? (*cluster)->metrics() : std::string()) + auth.metrics();
     };
     router_config.readiness = [&adapter] { return adapter.readiness(); };
+    router_config.debug_view = &adapter.debug_view();
     const apiserver::Router router(adapter.provider(), auth.authorizer(), metrics,
                                    std::move(router_config));
     apiserver::Server server(server_options, router, metrics);

@@ -1,6 +1,6 @@
 #include "controller/conditions.hpp"
 
-#include <ctime>
+#include "common/time_text.hpp"
 
 namespace ihpa::controller {
 namespace {
@@ -21,23 +21,12 @@ const nlohmann::json* find_condition(const nlohmann::json& list, const std::stri
 
 } // namespace
 
-std::string format_time(std::chrono::system_clock::time_point time)
-{
-    const std::time_t seconds = std::chrono::system_clock::to_time_t(
-        std::chrono::floor<std::chrono::seconds>(time));
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[32];
-    std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &utc);
-    return text;
-}
-
 nlohmann::json merge_conditions(const nlohmann::json& previous, const std::vector<Condition>& wanted,
                                 std::chrono::system_clock::time_point now, std::int64_t generation)
 {
     nlohmann::json list = nlohmann::json::array();
     for (const Condition& condition : wanted) {
-        std::string since = format_time(now);
+        std::string since = common::rfc3339(now);
         if (const nlohmann::json* old = find_condition(previous, condition.type);
             old != nullptr && old->value("status", std::string()) == condition.status &&
             old->contains("lastTransitionTime") && (*old)["lastTransitionTime"].is_string()) {

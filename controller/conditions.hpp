@@ -17,9 +17,6 @@ struct Condition {
     std::string message;
 };
 
-/// RFC 3339 in UTC with seconds, as metav1.Time is written: `2026-12-02T13:04:05Z`.
-[[nodiscard]] std::string format_time(std::chrono::system_clock::time_point time);
-
 /// The `status.conditions` list for `wanted`, in that order: each keeps the
 /// `lastTransitionTime` of the same type in `previous` when its status is unchanged, and takes
 /// `now` otherwise; every condition carries `observedGeneration`.

@@ -3,6 +3,7 @@
 #include "controller/conditions.hpp"
 #include "controller/hpa_builder.hpp"
 #include "common/quantity.hpp"
+#include "common/time_text.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -152,7 +153,7 @@ json metrics_status(const std::vector<MetricOutcome>& outcomes, const ReconcileI
                 item["coverage"] = *figures.coverage;
             }
             if (figures.last_fit) {
-                item["lastFit"] = format_time(*figures.last_fit);
+                item["lastFit"] = common::rfc3339(*figures.last_fit);
             }
         }
         list.push_back(std::move(item));

@@ -1,6 +1,7 @@
 #include "controller/schedules.hpp"
 
 #include "common/duration.hpp"
+#include "common/time_text.hpp"
 #include "controller/conditions.hpp"
 
 #include <algorithm>
@@ -154,8 +155,8 @@ json schedule_status(const ScheduleDecision& decision)
     }
     return {{"name", decision.name},
             {"minReplicas", decision.active->min_replicas},
-            {"since", format_time(from_unix(decision.active->opened_at))},
-            {"until", format_time(from_unix(decision.active->closes_at))}};
+            {"since", common::rfc3339(from_unix(decision.active->opened_at))},
+            {"until", common::rfc3339(from_unix(decision.active->closes_at))}};
 }
 
 } // namespace ihpa::controller

@@ -89,6 +89,24 @@ std::expected<ShiftBand, ModelError> parse_shift_band(std::string_view name)
         invalid("unknown band \"" + std::string(name) + "\" (known: yhat, upper, adjust)"));
 }
 
+const char* to_string(ShiftRule rule)
+{
+    return rule == ShiftRule::Point ? "point" : "windowMax";
+}
+
+const char* to_string(ShiftBand band)
+{
+    switch (band) {
+    case ShiftBand::Yhat:
+        return "yhat";
+    case ShiftBand::Upper:
+        return "upper";
+    case ShiftBand::Adjust:
+        break;
+    }
+    return "adjust";
+}
+
 std::expected<AnchoredForecast, ModelError>
 anchor_forecast(const FittedModel& model, const Series& fitted, std::int64_t until)
 {

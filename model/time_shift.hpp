@@ -48,6 +48,12 @@ struct AnchoredForecast {
 /// Parses "yhat", "upper" or "adjust"; the error lists the accepted names.
 [[nodiscard]] std::expected<ShiftBand, ModelError> parse_shift_band(std::string_view name);
 
+/// The configuration name of a rule ("point", "windowMax"), as `parse_shift_rule` reads it.
+[[nodiscard]] const char* to_string(ShiftRule rule);
+
+/// The configuration name of a band ("yhat", "upper", "adjust"), as `parse_shift_band` reads it.
+[[nodiscard]] const char* to_string(ShiftBand band);
+
 /// Fits nothing: forecasts `model` far enough to cover `until` and anchors it at the end of
 /// `fitted` (the series the model was fitted on, whose last finite value is the path's start).
 /// Fails with NotEnoughData when `fitted` has no finite value, InvalidSpec when its step is not

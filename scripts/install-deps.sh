@@ -15,10 +15,12 @@ build_packages=(
     libhowardhinnant-date-dev tzdata
 )
 # Real peers the integration and end-to-end tests start on 127.0.0.1, and their tools; Clang with
-# libFuzzer for the fuzz targets' short runs (scripts/fuzz.sh --smoke).
+# libFuzzer for the fuzz targets' short runs (scripts/fuzz.sh --smoke); a browser that renders the
+# debug view's chart, and libpng to read its screenshot.
 test_packages=(
     curl xz-utils python3 libxml2-utils etcd-server prometheus redis-server
     clang-19 libfuzzer-19-dev libclang-rt-19-dev
+    chromium libpng-dev
 )
 # Benchmark peers and forecasting references.
 bench_packages=(

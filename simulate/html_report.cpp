@@ -1,6 +1,7 @@
 #include "simulate/html_report.hpp"
 
 #include "common/number_text.hpp"
+#include "common/svg_chart.hpp"
 #include "simulate/summary_json.hpp"
 #include "simulate/svg_plot.hpp"
 
@@ -9,6 +10,7 @@
 namespace ihpa::simulate {
 
 using common::fixed_text;
+using common::xml_escape;
 namespace {
 
 std::string cell(const nlohmann::json& value)

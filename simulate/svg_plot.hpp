@@ -3,7 +3,6 @@
 #include "simulate/comparison.hpp"
 
 #include <string>
-#include <string_view>
 
 namespace ihpa::simulate {
 
@@ -14,8 +13,5 @@ namespace ihpa::simulate {
 /// column shows the max of load and forecast and the min of ready capacity over its syncs,
 /// so short shortfalls stay visible.
 [[nodiscard]] std::string render_svg(const Comparison& comparison, const RunDescription& run);
-
-/// `text` with the five XML special characters escaped.
-[[nodiscard]] std::string xml_escape(std::string_view text);
 
 } // namespace ihpa::simulate

@@ -4,6 +4,8 @@
 #include "common/duration.hpp"
 #include "common/log.hpp"
 
+#include <algorithm>
+
 namespace ihpa::adapter {
 namespace {
 
@@ -178,7 +180,35 @@ ForecastStatus ForecastState::status() const
     status.rel_mae = score_.rel_mae();
     status.coverage = score_.coverage();
     status.scored = score_.settled();
+    status.pending = score_.pending();
     return status;
+}
+
+ForecastInspection ForecastState::inspect(std::chrono::system_clock::time_point now,
+                                          std::int64_t history_seconds, std::int64_t outlook_seconds,
+                                          std::int64_t max_points) const
+{
+    auto served = serve(now); // first: the status then shows the state it leaves
+    ForecastInspection out{status(), std::move(served), fit_.load(), {}, std::nullopt, {}};
+    const std::int64_t step = series_->step_seconds();
+    const std::int64_t t = unix_seconds(now);
+    out.history = series_->series(t - std::min(history_seconds, max_points * step) + 1);
+    if (outlook_seconds <= 0) {
+        out.outlook_error = "no forecast was asked for";
+        return out;
+    }
+    const StoredHistory history(*series_);
+    model::FitAttempt attempt = model::attempt_fit(policy_, *forecaster_, history, t);
+    if (attempt.outcome != model::FitAttempt::Outcome::Fitted) {
+        out.outlook_error = std::move(attempt.error);
+        return out;
+    }
+    const std::int64_t origin = attempt.anchored.origin;
+    const std::int64_t steps = std::clamp<std::int64_t>((t + outlook_seconds - origin + step - 1) / step, 1, max_points);
+    out.outlook = ForecastInspection::Outlook{
+        {origin, step, attempt.anchored.origin_value, attempt.model->forecast(static_cast<Eigen::Index>(steps))},
+        attempt.model->stats().description};
+    return out;
 }
 
 } // namespace ihpa::adapter

@@ -46,6 +46,23 @@ struct ForecastStatus {
     std::optional<double> rel_mae;
     std::optional<double> coverage;
     std::size_t scored = 0;
+    std::size_t pending = 0;      ///< predictions waiting for their actual
+};
+
+/// A forecast as the debug view shows it, read at one time.
+struct ForecastInspection {
+    ForecastStatus status;
+    std::expected<ServedValue, std::string> served; ///< what a request gets now, or why nothing
+    std::shared_ptr<const FitResult> fit;           ///< the published fit, null before one
+    model::Series history;                          ///< the slots asked for, NaN for gaps
+    /// A fit made for the inspection on the history as it is now, forecast over the horizon
+    /// asked for (the published fit keeps only the path serving needs, not the model).
+    struct Outlook {
+        model::AnchoredForecast path;
+        std::string description;
+    };
+    std::optional<Outlook> outlook;
+    std::string outlook_error; ///< why there is no outlook (none asked for, too short, failed)
 };
 
 /// One configured forecast: its settings, its history, its current fitted model and its live
@@ -82,6 +99,15 @@ public:
     void score(std::chrono::system_clock::time_point now);
 
     [[nodiscard]] ForecastStatus status() const;
+
+    /// The state at `now` for the debug view: the status, the value served now (as `serve`),
+    /// the published fit, the history since `now - history_seconds` and, when `outlook_seconds`
+    /// is positive, a new fit on the current history forecast until `now + outlook_seconds`
+    /// (one fit's cost, on the caller's thread; nothing is published). At most `max_points`
+    /// history slots (the newest) and forecast steps are returned.
+    [[nodiscard]] ForecastInspection inspect(std::chrono::system_clock::time_point now,
+                                             std::int64_t history_seconds, std::int64_t outlook_seconds,
+                                             std::int64_t max_points) const;
 
 private:
     /// Logs a change of the serving state (warn when it becomes stale or unavailable).

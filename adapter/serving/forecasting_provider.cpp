@@ -21,6 +21,11 @@ std::expected<Sample, std::string> passthrough_value(const ServingEntry& entry,
 
 } // namespace
 
+bool reaches(const ServingEntry& entry, std::string_view ns, const apiserver::LabelSelector& selector)
+{
+    return (!entry.only_namespace || *entry.only_namespace == ns) && selector.matches(entry.labels);
+}
+
 ForecastingProvider::ForecastingProvider(const ForecastRegistry& registry, const Clock& clock)
     : registry_(registry), clock_(clock)
 {
@@ -41,8 +46,7 @@ ForecastingProvider::get_external_metric(std::string_view ns,
     std::vector<apiserver::ExternalMetricValue> items;
     std::string unavailable;
     for (const ServingEntry& entry : found->second) {
-        if ((entry.only_namespace && *entry.only_namespace != ns) ||
-            !selector.matches(entry.labels)) {
+        if (!reaches(entry, ns, selector)) {
             continue;
         }
         if (entry.forecast) {

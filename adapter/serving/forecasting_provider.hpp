@@ -6,6 +6,9 @@
 
 namespace ihpa::adapter {
 
+/// Whether a read of a metric in `ns` with `selector` reaches `entry` of that metric.
+[[nodiscard]] bool reaches(const ServingEntry& entry, std::string_view ns, const apiserver::LabelSelector& selector);
+
 /// Serves what the registry holds: forecasts under design.md's time-shift, cold-start and
 /// staleness rules, and pass-through metrics as their latest polled value. A request reads the
 /// published table, the history and the published fits: memory only, no I/O.

@@ -53,6 +53,52 @@ TEST_F(AggregatorTest, ApiServiceIsAvailableAndTheHpaControllerScalesOnTheMetric
     EXPECT_NE(missing_status, 0);
     EXPECT_NE(missing.find("NotFound"), std::string::npos) << missing;
 
+    // The debug view goes through the aggregator too, and the API server authorizes it as a `get`
+    // of the object "debug" of the metric's resource: alice may get the forecast's resource,
+    // bob may only list it (what a metric read needs).
+    const std::string rbac = plane().file("debug-rbac.yaml", R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: forecast-getter, namespace: default}
+rules: [{apiGroups: [external.metrics.k8s.io], resources: [demo_requests_forecast], verbs: [get]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: alice-gets, namespace: default}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: forecast-getter}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: alice}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: forecast-lister, namespace: default}
+rules: [{apiGroups: [external.metrics.k8s.io], resources: [demo_requests_forecast], verbs: [list]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: bob-lists, namespace: default}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: forecast-lister}
+subjects: [{apiGroup: rbac.authorization.k8s.io, kind: User, name: bob}]
+)");
+    const auto [rbac_status, rbac_output] = plane().kubectl("apply -f " + rbac);
+    ASSERT_EQ(rbac_status, 0) << rbac_output;
+    const std::string debug = "/apis/external.metrics.k8s.io/v1beta1/namespaces/default/demo_requests_forecast/debug";
+    const auto [debug_status, debug_json] = plane().kubectl("get --raw '" + debug + "?history=1h&horizon=30m'");
+    ASSERT_EQ(debug_status, 0) << debug_json << "\n--- ihpa:\n" << serve.process->output();
+    const auto view = nlohmann::json::parse(debug_json);
+    EXPECT_EQ(view["kind"], "ExternalMetricDebugView");
+    ASSERT_EQ(view["items"].size(), 1U);
+    EXPECT_EQ(view["items"][0]["history"]["values"].size(), 360U); // 1 h at 10 s
+    const auto [svg_status, svg] = plane().kubectl("get --raw '" + debug + "?format=svg'");
+    ASSERT_EQ(svg_status, 0) << svg;
+    EXPECT_TRUE(svg.starts_with("<svg xmlns=")) << svg.substr(0, 200);
+    const auto [alice_status, alice] = plane().kubectl("--as alice get --raw " + debug);
+    EXPECT_EQ(alice_status, 0) << alice;
+    const auto [bob_status, bob] = plane().kubectl("--as bob get --raw " + debug);
+    EXPECT_NE(bob_status, 0);
+    EXPECT_NE(bob.find("cannot get resource \"demo_requests_forecast\""), std::string::npos) << bob;
+    const auto [bob_read_status, bob_read] = plane().kubectl(
+        "--as bob get --raw /apis/external.metrics.k8s.io/v1beta1/namespaces/default/demo_requests_forecast");
+    EXPECT_EQ(bob_read_status, 0) << bob_read; // a metric read is a list
+
     const std::string manifests = plane().file("hpa.yaml", R"(apiVersion: apps/v1
 kind: Deployment
 metadata: {name: web, namespace: default}

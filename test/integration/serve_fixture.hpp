@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <optional>
 #include <sstream>
@@ -104,6 +105,18 @@ inline bool eventually(int port, const std::string& family, const std::string& l
         std::this_thread::sleep_for(std::chrono::milliseconds(100)); // polling interval of an observation, not a sync
     }
     return false;
+}
+
+/// Writes a kubeconfig that points kubectl at the server with the test CA.
+inline std::string write_kubeconfig(const std::string& dir, int port)
+{
+    const std::string path = dir + "/kubeconfig";
+    std::ofstream out(path);
+    out << "apiVersion: v1\nkind: Config\nclusters:\n- name: ihpa\n  cluster:\n    server: https://127.0.0.1:"
+        << port << "\n    certificate-authority: " << Certificates::get().file("serving-ca.crt")
+        << "\n    tls-server-name: localhost\ncontexts:\n- name: ihpa\n  context: {cluster: ihpa, user: anonymous}\n"
+        << "current-context: ihpa\nusers:\n- name: anonymous\n  user: {token: not-checked}\n";
+    return path;
 }
 
 inline constexpr const char* kDemoPath =

@@ -305,18 +305,6 @@ TEST_F(ServeTest, ATransferEncodingThatDoesNotEndInChunkedIs400AndClosesTheConne
     }
 }
 
-/// Writes a kubeconfig that points kubectl at the server with the test CA.
-std::string write_kubeconfig(const std::string& dir, int port)
-{
-    const std::string path = dir + "/kubeconfig";
-    std::ofstream out(path);
-    out << "apiVersion: v1\nkind: Config\nclusters:\n- name: ihpa\n  cluster:\n    server: https://127.0.0.1:"
-        << port << "\n    certificate-authority: " << Certificates::get().file("serving-ca.crt")
-        << "\n    tls-server-name: localhost\ncontexts:\n- name: ihpa\n  context: {cluster: ihpa, user: anonymous}\n"
-        << "current-context: ihpa\nusers:\n- name: anonymous\n  user: {token: not-checked}\n";
-    return path;
-}
-
 TEST_F(ServeTest, KubectlGetRawWorksAgainstTheServer)
 {
     if (!have_program("kubectl")) {

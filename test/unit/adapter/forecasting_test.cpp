@@ -1,11 +1,13 @@
 #include "adapter/adapter_metrics.hpp"
 #include "adapter/serving/forecast_registry.hpp"
 #include "adapter/serving/forecasting_provider.hpp"
+#include "adapter/serving/registry_debug_view.hpp"
 #include "adapter/history/fitter.hpp"
 #include "test/fakes/fake_clock.hpp"
 #include "test/fakes/fake_source.hpp"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -48,6 +50,7 @@ struct ForecastingFixture : ::testing::Test {
     std::shared_ptr<Poller> poller = std::make_shared<Poller>("fake", source, 60s, 1);
     Fitter fitter{registry, 2};
     ForecastingProvider provider{registry, clock};
+    RegistryDebugView debug{registry, clock};
 
     ForecastingFixture() { registry.add_poller(poller); }
 
@@ -64,6 +67,20 @@ struct ForecastingFixture : ::testing::Test {
         const std::string& labels = "")
     {
         return provider.get_external_metric(ns, selector(labels), {metric});
+    }
+
+    /// The debug view as JSON (the test fails on an error).
+    nlohmann::json debug_json(const std::string& metric, const std::string& ns, const std::string& labels,
+                              std::chrono::seconds history = 2h, std::chrono::seconds horizon = 1h)
+    {
+        auto view = debug.debug_view(ns, selector(labels), {metric},
+                                     {apiserver::DebugViewRequest::Format::Json, history, horizon});
+        if (!view) {
+            ADD_FAILURE() << view.error().message;
+            return nlohmann::json::object();
+        }
+        EXPECT_EQ(view->content_type, "application/json");
+        return nlohmann::json::parse(view->body);
     }
 
     ServingState state_of(const std::string& id)
@@ -324,6 +341,137 @@ TEST_F(ForecastingFixture, TheSeasonalitySettingReachesTheModel)
     }
     EXPECT_NE(models["detected"].find("period=144"), std::string::npos) << models["detected"];
     EXPECT_NE(models["flat"].find("period=0"), std::string::npos) << models["flat"];
+}
+
+TEST_F(ForecastingFixture, TheDebugViewShowsHistorySettingsServingFitAndABandedForecast)
+{
+    source->set("q", [](system_clock::time_point t) {
+        return 100.0 + 40.0 * std::sin(2.0 * std::numbers::pi * static_cast<double>(unix_seconds(t) % 3600) / 3600.0);
+    });
+    ForecastConfig config = forecast("wave", "q");
+    config.settings.model = "holtWinters";
+    ASSERT_TRUE(registry.register_forecast(config));
+    tick(0s); // a day backfilled, fitted
+    const auto served = get("wave");
+    ASSERT_TRUE(served);
+    const nlohmann::json doc = debug_json("wave", "default", "app=shop");
+    EXPECT_EQ(doc["kind"], "ExternalMetricDebugView");
+    EXPECT_EQ(doc["metric"], "wave");
+    ASSERT_EQ(doc["items"].size(), 1U);
+    const nlohmann::json& item = doc["items"][0];
+    EXPECT_EQ(item["kind"], "forecast");
+    EXPECT_EQ(item["labels"]["app"], "shop");
+    EXPECT_EQ(item["settings"]["model"], "holtWinters");
+    EXPECT_EQ(item["settings"]["leadTime"], "5m");
+    EXPECT_EQ(item["settings"]["rule"], "point");
+    EXPECT_EQ(item["settings"]["band"], "yhat");
+    EXPECT_EQ(item["serving"]["state"], "forecast");
+    EXPECT_DOUBLE_EQ(item["serving"]["value"].get<double>(), served->front().value); // what a read gets
+    EXPECT_NE(item["fit"]["description"].get<std::string>().find("holtWinters"), std::string::npos);
+    EXPECT_GE(item["fit"]["path"]["mean"].size(), 5U); // the published path reaches past the lead
+    // Two hours of one-minute history, the newest slot the latest observation.
+    const nlohmann::json& history = item["history"];
+    ASSERT_EQ(history["values"].size(), 120U);
+    EXPECT_EQ(history["stepSeconds"], 60);
+    EXPECT_DOUBLE_EQ(history["values"].back().get<double>(),
+                     100.0 + 40.0 * std::sin(2.0 * std::numbers::pi *
+                                             static_cast<double>(unix_seconds(clock.now()) % 3600) / 3600.0));
+    // The forecast over the hour asked for, with lower <= mean <= upper at every step.
+    const nlohmann::json& path = item["forecast"]["path"];
+    ASSERT_EQ(path["mean"].size(), 60U);
+    for (std::size_t h = 0; h < 60; ++h) {
+        EXPECT_LE(path["lower"][h].get<double>(), path["mean"][h].get<double>());
+        EXPECT_LE(path["mean"][h].get<double>(), path["upper"][h].get<double>());
+    }
+    EXPECT_EQ(item["forecast"]["description"], item["fit"]["description"]); // same data, same model
+    EXPECT_NEAR(path["mean"][29].get<double>(), 100.0 + 40.0 * std::sin(2.0 * std::numbers::pi *
+                                                                      static_cast<double>((unix_seconds(clock.now()) + 1800) % 3600) / 3600.0),
+                5.0); // a clean wave is forecast half an hour ahead
+}
+
+TEST_F(ForecastingFixture, TheDebugViewFollowsTheReadsNamespaceAndSelectorAndCapsItsFits)
+{
+    source->set("q", [](auto) { return 5.0; });
+    for (int i = 0; i < 11; ++i) {
+        ForecastConfig c = forecast("", "q");
+        c.name = kIhpaForecastMetric;
+        c.labels.clear();
+        c.ihpa = IhpaRef{"shop", "app" + std::to_string(i), "cpu"};
+        ASSERT_TRUE(registry.register_forecast(c));
+    }
+    tick(0s);
+    const nlohmann::json one = debug_json("ihpa-forecast", "shop", "ihpa.dev/name=app3");
+    ASSERT_EQ(one["items"].size(), 1U);
+    EXPECT_EQ(one["items"][0]["labels"]["ihpa.dev/name"], "app3");
+    EXPECT_EQ(one["items"][0]["serving"]["value"], 5.0);
+    const nlohmann::json all = debug_json("ihpa-forecast", "shop", "");
+    ASSERT_EQ(all["items"].size(), 11U);
+    int with_forecast = 0;
+    for (const auto& item : all["items"]) {
+        with_forecast += item["forecast"].contains("path") ? 1 : 0;
+    }
+    EXPECT_EQ(with_forecast, 10); // RegistryDebugView::kMaxFits
+    EXPECT_NE(all["items"][10]["forecast"]["error"].get<std::string>().find("narrow the labelSelector"),
+              std::string::npos);
+    const apiserver::DebugViewRequest json_request;
+    EXPECT_EQ(debug.debug_view("other", selector(""), {"ihpa-forecast"}, json_request).error().code, 404);
+    EXPECT_EQ(debug.debug_view("shop", selector("ihpa.dev/name=nope"), {"ihpa-forecast"}, json_request).error().code,
+              404);
+    EXPECT_EQ(debug.debug_view("shop", selector(""), {"unknown"}, json_request).error().code, 404);
+}
+
+TEST_F(ForecastingFixture, TheDebugViewOfAColdStartAndOfAPassThrough)
+{
+    source->set_keeps_history(false);
+    source->set("q", [](auto) { return 3.0; });
+    ASSERT_TRUE(registry.register_forecast(forecast("young", "q")));
+    MetricConfig metric;
+    metric.name = "depth";
+    metric.series = {"fake", "q"};
+    ASSERT_TRUE(registry.register_metric(metric, 60s));
+    const nlohmann::json empty = debug_json("young", "default", "");
+    EXPECT_EQ(empty["items"][0]["serving"]["state"], "unavailable");
+    EXPECT_EQ(empty["items"][0]["serving"]["error"], "no data has been received yet");
+    tick(0s);
+    const nlohmann::json young = debug_json("young", "default", "");
+    const nlohmann::json& item = young["items"][0];
+    EXPECT_EQ(item["serving"]["state"], "coldStart");
+    EXPECT_EQ(item["serving"]["value"], 3.0);
+    EXPECT_TRUE(item["fit"].is_null());
+    EXPECT_EQ(item["forecast"]["error"], "fewer than minHistory samples");
+    const nlohmann::json through = debug_json("depth", "any", "");
+    EXPECT_EQ(through["items"][0]["kind"], "passthrough");
+    EXPECT_EQ(through["items"][0]["latest"]["value"], 3.0);
+    EXPECT_EQ(through["items"][0]["maxAge"], "10m");
+    const nlohmann::json& values = through["items"][0]["history"]["values"];
+    ASSERT_EQ(values.size(), 60U); // the hour a pass-through keeps, one poll so far
+    EXPECT_EQ(std::count_if(values.begin(), values.end(), [](const auto& v) { return !v.is_null(); }), 1);
+    EXPECT_EQ(values.back(), 3.0);
+}
+
+TEST_F(ForecastingFixture, TheDebugViewAsSvgIsOneChartPanelPerEntry)
+{
+    source->set("q", [](auto) { return 5.0; });
+    ASSERT_TRUE(registry.register_forecast(forecast("f", "q")));
+    tick(0s);
+    const auto view = debug.debug_view("default", selector(""), {"f"},
+                                       {apiserver::DebugViewRequest::Format::Svg, 3h, 2h});
+    ASSERT_TRUE(view) << view.error().message;
+    EXPECT_EQ(view->content_type, "image/svg+xml");
+    EXPECT_TRUE(view->body.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    EXPECT_NE(view->body.find("ihpa: f in default at "), std::string::npos);
+    EXPECT_NE(view->body.find("app=shop: forecast, naive"), std::string::npos); // the panel title
+    EXPECT_NE(view->body.find(">now</text>"), std::string::npos);
+    // observed, served, published fit and forecast: four lines; the band
+    const auto count = [&](std::string_view what) {
+        std::size_t n = 0;
+        for (auto at = view->body.find(what); at != std::string::npos; at = view->body.find(what, at + 1)) {
+            ++n;
+        }
+        return n;
+    };
+    EXPECT_EQ(count("<path "), 4U);
+    EXPECT_EQ(count("<polygon "), 1U);
 }
 
 } // namespace

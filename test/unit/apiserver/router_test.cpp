@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <tuple>
+
 namespace ihpa::apiserver {
 namespace {
 
@@ -392,6 +394,124 @@ TEST(RouterAuthTest, BearerTokensAreReviewedBeforeAuthorization)
     tokens.pending[1].second(std::unexpected(unauthorized("Unauthorized: bearer token refused: expired")));
     ASSERT_EQ(later.size(), 2U);
     EXPECT_EQ(later[1].status, 401);
+}
+
+} // namespace
+} // namespace ihpa::apiserver
+
+namespace ihpa::apiserver {
+namespace {
+
+/// Records what the debug route asked for and answers with it.
+class RecordingDebugView final : public DebugViewProvider {
+public:
+    mutable std::vector<std::tuple<std::string, std::string, DebugViewRequest>> seen;
+    std::expected<DebugView, ApiError> debug_view(std::string_view ns, const LabelSelector& selector,
+                                                  const ExternalMetricInfo& info,
+                                                  const DebugViewRequest& request) const override
+    {
+        seen.emplace_back(std::string(ns), info.metric, request);
+        if (info.metric == "nope" || !selector.matches({{"app", "web"}})) {
+            return std::unexpected(metric_not_found(info.metric, ns));
+        }
+        if (request.format == DebugViewRequest::Format::Svg) {
+            return DebugView{"image/svg+xml", "<svg/>"};
+        }
+        return DebugView{"application/json", "{}"};
+    }
+};
+
+TEST(RouterDebugTest, TheDebugViewIsNegotiatedAndItsParametersChecked)
+{
+    test::FakeProvider provider;
+    AlwaysAllowAuthorizer authorizer;
+    ServerMetrics metrics;
+    RecordingDebugView view;
+    RouterConfig config;
+    config.debug_view = &view;
+    const Router router(provider, authorizer, metrics, config);
+    const auto get = [&router](const std::string& query, const std::string& accept = "") {
+        ApiRequest request;
+        request.method = "GET";
+        const std::string target =
+            "/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/Ihpa-Forecast/debug" + query;
+        request.target = target;
+        request.accept = accept;
+        return router.handle(request);
+    };
+    ApiResponse r = get("");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(r.content_type, "application/json");
+    EXPECT_EQ(r.route, "debug");
+    ASSERT_EQ(view.seen.size(), 1U);
+    EXPECT_EQ(std::get<0>(view.seen[0]), "shop");
+    EXPECT_EQ(std::get<1>(view.seen[0]), "ihpa-forecast"); // lowercased like a metric read
+    EXPECT_EQ(std::get<2>(view.seen[0]).history, std::chrono::hours(24));
+    EXPECT_EQ(std::get<2>(view.seen[0]).horizon, std::chrono::hours(6));
+
+    EXPECT_EQ(get("?format=svg").content_type, "image/svg+xml");
+    EXPECT_EQ(get("", "image/svg+xml").content_type, "image/svg+xml");
+    EXPECT_EQ(get("", "text/html, image/*;q=0.8").content_type, "image/svg+xml");
+    EXPECT_EQ(get("?format=json", "image/svg+xml").content_type, "application/json");
+    EXPECT_EQ(get("", "application/json, */*").content_type, "application/json");
+    r = get("?history=2h&horizon=90m&labelSelector=app%3Dweb");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_EQ(std::get<2>(view.seen.back()).history, std::chrono::hours(2));
+    EXPECT_EQ(std::get<2>(view.seen.back()).horizon, std::chrono::minutes(90));
+
+    const std::size_t asked = view.seen.size();
+    for (const auto& [query, accept, status, words] : std::vector<std::tuple<std::string, std::string, int, std::string>>{
+             {"", "text/html", 406, "application/json or image/svg+xml"},
+             {"?format=png", "", 400, "invalid format \"png\": must be json or svg"},
+             {"?history=2x", "", 400, "invalid history \"2x\""},
+             {"?history=30s", "", 400, "must be between 1m and 744h"},
+             {"?horizon=8d", "", 400, "invalid horizon"},
+             {"?labelSelector=a%3D%3D%3Db", "", 400, "invalid labelSelector"},
+             {"?labelSelector=app%3Ddb", "", 404, "ihpa-forecast"},
+         }) {
+        SCOPED_TRACE(query + " accept " + accept);
+        r = get(query, accept);
+        EXPECT_EQ(r.status, status);
+        EXPECT_EQ(r.content_type, "application/json");
+        const json doc = json::parse(r.body);
+        EXPECT_EQ(doc["kind"], "Status");
+        EXPECT_NE(doc["message"].get<std::string>().find(words), std::string::npos) << doc["message"];
+    }
+    EXPECT_EQ(view.seen.size(), asked + 1); // only the well-formed request reached the view
+
+    const Router without(provider, authorizer, metrics, RouterConfig{});
+    ApiRequest request;
+    request.method = "GET";
+    request.target = "/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/ihpa-forecast/debug";
+    EXPECT_EQ(without.handle(request).status, 404);
+}
+
+TEST(RouterDebugTest, TheDebugViewIsAuthorizedAsAGetOfTheMetricsDebugObject)
+{
+    test::FakeProvider provider;
+    RecordingAuthorizer authorizer;
+    ServerMetrics metrics;
+    RecordingDebugView view;
+    RouterConfig config;
+    config.debug_view = &view;
+    const Router router(provider, authorizer, metrics, config);
+    ApiRequest request;
+    request.method = "GET";
+    request.target = "/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/Secret/debug";
+    const ApiResponse denied = router.handle(request);
+    EXPECT_EQ(denied.status, 403);
+    EXPECT_TRUE(view.seen.empty());
+    ASSERT_EQ(authorizer.seen.size(), 1U);
+    const RequestAttributes& a = authorizer.seen[0];
+    EXPECT_TRUE(a.resource_request);
+    EXPECT_EQ(a.verb, "get"); // Kubernetes' request info: a named object is read with get
+    EXPECT_EQ(a.api_group, "external.metrics.k8s.io");
+    EXPECT_EQ(a.ns, "shop");
+    EXPECT_EQ(a.resource, "secret");
+    EXPECT_EQ(a.name, "debug");
+    request.target = "/apis/external.metrics.k8s.io/v1beta1/namespaces/shop/web/debug";
+    EXPECT_EQ(router.handle(request).status, 200);
+    EXPECT_EQ(authorizer.seen.back().resource, "web");
 }
 
 } // namespace

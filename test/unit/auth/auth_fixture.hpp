@@ -27,7 +27,7 @@ struct ManualClock {
 inline apiserver::RequestAttributes get_path(const std::string& path)
 {
     return {.verb = "get", .path = path, .resource_request = false, .api_group = "", .api_version = "", .ns = "",
-            .resource = ""};
+            .resource = "", .name = ""};
 }
 
 /// Options of a fake cluster answering POSTs to the create-only `collection` with the posted

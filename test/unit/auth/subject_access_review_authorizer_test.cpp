@@ -34,7 +34,7 @@ apiserver::RequestAttributes read_of(const std::string& metric, const std::strin
             .api_group = "external.metrics.k8s.io",
             .api_version = "v1beta1",
             .ns = ns,
-            .resource = metric};
+            .resource = metric, .name = ""};
 }
 
 const User kAlice{{"alice", {"system:authenticated"}, {}}};

@@ -22,7 +22,7 @@ apiserver::RequestAttributes metric_read()
             .api_group = "external.metrics.k8s.io",
             .api_version = "v1beta1",
             .ns = "default",
-            .resource = "forecast_qps"};
+            .resource = "forecast_qps", .name = ""};
 }
 
 TEST(SubjectAccessReview, OfAMetricReadIsTheResourceReviewOfTheContract)
@@ -36,6 +36,20 @@ TEST(SubjectAccessReview, OfAMetricReadIsTheResourceReviewOfTheContract)
                                       "group":"external.metrics.k8s.io","version":"v1beta1",
                                       "resource":"forecast_qps"}}})");
     EXPECT_EQ(subject_access_review(kHpa, metric_read()), expected);
+}
+
+TEST(SubjectAccessReview, OfTheDebugViewNamesItsObject)
+{
+    apiserver::RequestAttributes debug = metric_read();
+    debug.verb = "get";
+    debug.name = "debug";
+    const json attributes = subject_access_review(kHpa, debug)["spec"]["resourceAttributes"];
+    EXPECT_EQ(attributes, (json{{"namespace", "default"},
+                                {"verb", "get"},
+                                {"group", "external.metrics.k8s.io"},
+                                {"version", "v1beta1"},
+                                {"resource", "forecast_qps"},
+                                {"name", "debug"}}));
 }
 
 TEST(SubjectAccessReview, OfDiscoveryAndOpenApiAreNonResourceReviews)
@@ -77,7 +91,7 @@ TEST(ForbiddenError, NamesUserVerbResourceGroupAndNamespaceAsTheApiServerDoes)
     const auto error = forbidden_error({"x", {}, {}},
                                        {.verb = "list", .path = "/apis/external.metrics.k8s.io/v1beta1/namespaces/ns/m",
                                         .resource_request = true, .api_group = "external.metrics.k8s.io",
-                                        .api_version = "v1beta1", .ns = "ns", .resource = "m"},
+                                        .api_version = "v1beta1", .ns = "ns", .resource = "m", .name = ""},
                                        {});
     EXPECT_EQ(error.code, 403);
     EXPECT_EQ(error.reason, "Forbidden");
@@ -92,7 +106,7 @@ TEST(ForbiddenError, ForAPathAndWithAReason)
               "forbidden: User \"system:anonymous\" cannot get path \"/openapi/v2\": no RBAC");
     EXPECT_EQ(forbidden_error({"x", {}, {}},
                               {.verb = "list", .path = "/x", .resource_request = true, .api_group = "g", .api_version = "v1",
-                               .ns = "", .resource = "r"}, {})
+                               .ns = "", .resource = "r", .name = ""}, {})
                   .message,
               "r.g is forbidden: User \"x\" cannot list resource \"r\" in API group \"g\" at the cluster scope");
 }

@@ -62,11 +62,11 @@ TEST(RenderSvg, IsWellFormedSvgParsedByLibxml2)
     EXPECT_STREQ(reinterpret_cast<const char*>(root->name), "svg");
     ASSERT_NE(root->ns, nullptr);
     EXPECT_STREQ(reinterpret_cast<const char*>(root->ns->href), "http://www.w3.org/2000/svg");
-    int polylines = 0;
+    int lines = 0;
     for (const xmlNode* n = root->children; n != nullptr; n = n->next) {
-        polylines += n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST "polyline") ? 1 : 0;
+        lines += n->type == XML_ELEMENT_NODE && xmlStrEqual(n->name, BAD_CAST "path") ? 1 : 0;
     }
-    EXPECT_EQ(polylines, 8); // load, forecast, two capacities; two panels
+    EXPECT_EQ(lines, 8); // load, forecast, two capacities; two panels
     EXPECT_NE(svg.find("step &amp; &lt;ramp&gt;"), std::string::npos);
 }
 
