@@ -18,7 +18,7 @@ bool same_config(Config a, const Config& b)
     a.line = b.line;
     return a.name == b.name && a.series == b.series && a.labels == b.labels && [&] {
         if constexpr (requires { a.settings; }) {
-            return a.ihpa == b.ihpa && a.settings == b.settings;
+            return a.ihpa == b.ihpa && a.settings == b.settings && a.traffic == b.traffic;
         } else {
             return true;
         }

@@ -64,10 +64,21 @@ struct IhpaRef {
 };
 
 /// A forecast: either standalone under its own wire name, or an `ihpa-forecast` entry.
+/// A forecast driven by traffic (`traffic:` of a forecast): the series is the workload's total
+/// usage, explained per pod by the drivers' totals and the clock (model/traffic_model), and
+/// forecast from the drivers' forecasts. Polled at the forecast's step, like its series.
+struct TrafficConfig {
+    std::vector<SeriesRef> drivers; ///< at least one: request rates, queue inflow...
+    SeriesRef replicas;             ///< the workload's replica count
+    double min_r2 = 0.5;            ///< below it (held out) the metric is forecast directly
+    bool operator==(const TrafficConfig&) const = default;
+};
+
 struct ForecastConfig {
     std::string name;             ///< wire name; "ihpa-forecast" for IHPA entries
     std::optional<IhpaRef> ihpa;  ///< set for `ihpa-forecast` entries
     SeriesRef series;
+    std::optional<TrafficConfig> traffic; ///< set when usage is forecast from its traffic
     std::map<std::string, std::string> labels; ///< extra `metricLabels` (standalone only)
     ForecastSettings settings;
     int line = 0;

@@ -161,6 +161,38 @@ std::optional<IhpaRef> parse_ihpa_ref(const YAML::Node& node, const std::string&
     return ref;
 }
 
+/// `traffic: {drivers: [{source, query}, ...], replicas: {source, query}, minR2}`.
+std::optional<TrafficConfig> parse_traffic(const YAML::Node& node, const std::string& what,
+                                           const AdapterConfig& config, Problems& problems)
+{
+    const std::string where = what + ".traffic";
+    if (!config_parse::check_mapping(node, where, {"drivers", "replicas", "minR2"}, problems)) {
+        return std::nullopt;
+    }
+    TrafficConfig traffic;
+    const YAML::Node drivers = node["drivers"];
+    if (!drivers || !drivers.IsSequence() || drivers.size() == 0) {
+        problems.add(drivers ? drivers : node, where + ".drivers must be a list of at least one series");
+    } else {
+        for (std::size_t i = 0; i < drivers.size(); ++i) {
+            const std::string driver = where + ".drivers[" + std::to_string(i) + "]";
+            if (config_parse::check_mapping(drivers[i], driver, {"source", "query"}, problems)) {
+                traffic.drivers.push_back(parse_series_ref(drivers[i], driver, config, problems));
+            }
+        }
+    }
+    if (const YAML::Node replicas = node["replicas"];
+        !replicas) {
+        problems.add(node, where + ".replicas is required: the series of the workload's replica count");
+    } else if (config_parse::check_mapping(replicas, where + ".replicas", {"source", "query"}, problems)) {
+        traffic.replicas = parse_series_ref(replicas, where + ".replicas", config, problems);
+    }
+    if (auto min_r2 = config_parse::optional_number(node, "minR2", where, -1.0, 1.0, problems)) {
+        traffic.min_r2 = *min_r2;
+    }
+    return traffic;
+}
+
 } // namespace
 
 void parse_forecasts(const YAML::Node& list, AdapterConfig& config, std::set<std::string>& names,
@@ -176,7 +208,7 @@ void parse_forecasts(const YAML::Node& list, AdapterConfig& config, std::set<std
                 item, "forecast",
                 {"name", "ihpa", "source", "query", "labels", "leadTime", "rule", "band", "floor",
                  "model", "step", "history", "minHistory", "maxStaleness", "hardStaleness",
-                 "refitInterval", "seasonality"},
+                 "refitInterval", "seasonality", "traffic"},
                 problems)) {
             continue;
         }
@@ -202,6 +234,9 @@ void parse_forecasts(const YAML::Node& list, AdapterConfig& config, std::set<std
         }
         const std::string what = "forecast " + forecast.name;
         forecast.series = parse_series_ref(item, what, config, problems);
+        if (const YAML::Node traffic = item["traffic"]) {
+            forecast.traffic = parse_traffic(traffic, what, config, problems);
+        }
         parse_settings(item, what, forecast.settings, problems);
         config.forecasts.push_back(std::move(forecast));
     }

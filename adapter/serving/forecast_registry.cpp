@@ -1,4 +1,5 @@
 #include "adapter/serving/forecast_registry.hpp"
+#include "adapter/serving/traffic_forecaster.hpp"
 
 #include "model/registry.hpp"
 
@@ -135,18 +136,41 @@ std::expected<void, std::string> ForecastRegistry::register_forecast(const Forec
     const std::int64_t capacity = forecast.settings.history.count() / step;
     const std::string id = forecast_id(forecast);
     const std::lock_guard lock(mutex_);
-    std::string key;
-    auto series = acquire_series(forecast.series, step, capacity, key);
-    if (!series) {
-        return std::unexpected("forecast " + id + ": " + series.error());
+    std::vector<std::string> keys;
+    // A traffic forecast polls its drivers and replica count at its own step and history.
+    std::vector<SeriesRef> refs{forecast.series};
+    if (forecast.traffic) {
+        refs.insert(refs.end(), forecast.traffic->drivers.begin(), forecast.traffic->drivers.end());
+        refs.push_back(forecast.traffic->replicas);
+    }
+    std::vector<std::shared_ptr<StoredSeries>> series;
+    for (const SeriesRef& ref : refs) {
+        std::string key;
+        auto acquired = acquire_series(ref, step, capacity, key);
+        if (!acquired) {
+            for (const std::string& k : keys) {
+                release_series(k);
+            }
+            return std::unexpected("forecast " + id + ": " + (keys.empty() ? "" : "traffic: ") + acquired.error());
+        }
+        keys.push_back(key);
+        series.push_back(std::move(*acquired));
+    }
+    std::unique_ptr<model::Forecaster> chosen = std::move(*forecaster);
+    if (forecast.traffic) {
+        std::vector<std::shared_ptr<StoredSeries>> drivers(series.begin() + 1, series.end() - 1);
+        chosen = std::make_unique<TrafficForecaster>(std::move(drivers), series.back(), std::move(chosen),
+                                                     forecast.traffic->min_r2);
     }
     if (const auto old = forecasts_.find(id); old != forecasts_.end()) {
-        const std::string old_key = old->second.series_key;
+        const std::vector<std::string> old_keys = old->second.series_keys;
         forecasts_.erase(old);
-        release_series(old_key);
+        for (const std::string& k : old_keys) {
+            release_series(k);
+        }
     }
-    forecasts_[id] = Forecast{
-        std::make_shared<ForecastState>(forecast, std::move(*series), std::move(*forecaster)), key};
+    forecasts_[id] = Forecast{std::make_shared<ForecastState>(forecast, series.front(), std::move(chosen)),
+                              std::move(keys)};
     publish();
     return {};
 }
@@ -158,9 +182,11 @@ bool ForecastRegistry::unregister_forecast(const std::string& id)
     if (it == forecasts_.end()) {
         return false;
     }
-    const std::string key = it->second.series_key;
+    const std::vector<std::string> keys = it->second.series_keys;
     forecasts_.erase(it);
-    release_series(key);
+    for (const std::string& key : keys) {
+        release_series(key);
+    }
     publish();
     return true;
 }

@@ -112,7 +112,7 @@ private:
     std::map<std::string, SeriesUse> series_uses_;
     struct Forecast {
         std::shared_ptr<ForecastState> state;
-        std::string series_key;
+        std::vector<std::string> series_keys; ///< its series, then a traffic forecast's drivers and replicas
     };
     std::map<std::string, Forecast> forecasts_;
     struct Metric {

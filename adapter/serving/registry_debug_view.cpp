@@ -57,6 +57,23 @@ ordered_json path_json(const model::AnchoredForecast& a)
             {"upper", values(a.forecast.upper)}};
 }
 
+ordered_json series_ref_json(const SeriesRef& ref)
+{
+    return {{"source", ref.source}, {"query", ref.query}};
+}
+
+ordered_json traffic_json(const std::optional<TrafficConfig>& traffic)
+{
+    if (!traffic) {
+        return nullptr;
+    }
+    ordered_json drivers = ordered_json::array();
+    for (const SeriesRef& d : traffic->drivers) {
+        drivers.push_back(series_ref_json(d));
+    }
+    return {{"drivers", std::move(drivers)}, {"replicas", series_ref_json(traffic->replicas)}, {"minR2", traffic->min_r2}};
+}
+
 ordered_json settings_json(const ForecastConfig& config)
 {
     const ForecastSettings& s = config.settings;
@@ -72,7 +89,8 @@ ordered_json settings_json(const ForecastConfig& config)
             {"minHistory", s.min_history},
             {"maxStaleness", duration_text(s.max_staleness)},
             {"hardStaleness", duration_text(s.hard_staleness)},
-            {"refitInterval", duration_text(s.refit_interval)}};
+            {"refitInterval", duration_text(s.refit_interval)},
+            {"traffic", traffic_json(config.traffic)}};
 }
 
 ordered_json forecast_json(const DebugEntry& e)

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -191,6 +192,63 @@ TEST_F(AdapterServeTest, RedisQueueDepthSurvivesRestartsOutagesAndCorruptSnapsho
             "not an ihpa history snapshot; starting with an empty history", 5s))
             << serve.process->output();
     }
+}
+
+/// Writes a day of one-minute points of `value(i)` (minute i) as a replay trace.
+template <class Value>
+void write_trace(const std::string& path, Value value)
+{
+    std::ofstream out(path);
+    out << "timestamp,value\n";
+    for (int i = 0; i < 1440; ++i) {
+        out << i * 60 << ',' << value(i) << '\n';
+    }
+}
+
+TEST_F(AdapterServeTest, ATrafficForecastIsFittedOnItsDriversAndReplicaCount)
+{
+    TempDir dir;
+    const auto requests = [](int i) {
+        return 2000.0 + 1500.0 * std::sin(2.0 * 3.141592653589793 * i / 1440.0) + 100.0 * std::sin(i * 0.37);
+    };
+    const auto pods = [&](int i) { return std::ceil(requests(i) / 400.0); };
+    write_trace(dir.path() + "/requests.csv", requests);
+    write_trace(dir.path() + "/pods.csv", pods);
+    write_trace(dir.path() + "/cpu.csv", [&](int i) { return 0.1 * pods(i) + 0.002 * requests(i); });
+    const std::string config = dir.path() + "/ihpa.yaml";
+    std::ofstream(config) << R"(sources:
+  - {name: requests, interval: 5s, replay: {file: requests.csv}}
+  - {name: pods, interval: 5s, replay: {file: pods.csv}}
+  - {name: cpu, interval: 5s, replay: {file: cpu.csv}}
+forecasts:
+  - name: web_cpu_forecast
+    source: cpu
+    model: naive
+    history: 6h
+    traffic:
+      drivers: [{source: requests}]
+      replicas: {source: pods}
+)";
+    auto serve = start_serve(flags({"--config", config}));
+    ASSERT_GT(serve.port, 0) << serve.process->output();
+    // Replay sources backfill their six hours at once: the first fit follows within seconds.
+    ASSERT_TRUE(eventually(serve.port, "ihpa_forecast_state",
+                           "forecast=\"web_cpu_forecast\",metric=\"web_cpu_forecast\",state=\"forecast\"",
+                           [](double v) { return v == 1.0; }))
+        << serve.process->output();
+    const auto view = https_get(serve.port, std::string(kMetricsBase) + "web_cpu_forecast/debug?history=10m", {},
+                                Certificates::get().client());
+    ASSERT_TRUE(view);
+    ASSERT_EQ(view->status, 200) << view->body;
+    const auto item = nlohmann::json::parse(view->body)["items"][0];
+    const std::string model = item["fit"]["description"];
+    EXPECT_TRUE(model.starts_with("traffic(b0=")) << model;
+    EXPECT_NE(model.find("drivers: naive"), std::string::npos) << model;
+    EXPECT_EQ(item["settings"]["traffic"]["replicas"]["source"], "pods");
+    int status = 0;
+    const auto served = get_metric(serve.port, "web_cpu_forecast", &status);
+    ASSERT_TRUE(served && status == 200) << status;
+    EXPECT_GT(quantity(served->at("items")[0]), 0.0);
 }
 
 TEST_F(AdapterServeTest, ForecastConfigurationErrorsNameFileAndLine)

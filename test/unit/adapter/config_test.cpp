@@ -127,6 +127,59 @@ forecasts:
     }
 }
 
+TEST(ConfigTest, ATrafficForecastNamesItsDriversAndReplicaCountAndTheirProblems)
+{
+    const auto config = parse_config(R"yaml(sources:
+  - name: prom
+    prometheus: {url: "http://prometheus:9090"}
+forecasts:
+  - name: cpu_forecast
+    source: prom
+    query: sum(rate(container_cpu_usage_seconds_total{pod=~"web-.*"}[2m]))
+    traffic:
+      drivers:
+        - {source: prom, query: "sum(rate(http_requests_total{app=\"web\"}[2m]))"}
+        - {source: prom, query: 'sum(rate(grpc_requests_total[2m]))'}
+      replicas: {source: prom, query: 'kube_deployment_status_replicas{deployment="web"}'}
+      minR2: 0.7
+  - {name: plain, source: prom, query: up}
+)yaml",
+                                     "t.yaml");
+    ASSERT_TRUE(config) << config.error().front();
+    const auto& traffic = config->forecasts[0].traffic;
+    ASSERT_TRUE(traffic);
+    ASSERT_EQ(traffic->drivers.size(), 2U);
+    EXPECT_EQ(traffic->drivers[0], (SeriesRef{"prom", "sum(rate(http_requests_total{app=\"web\"}[2m]))"}));
+    EXPECT_EQ(traffic->replicas.query, "kube_deployment_status_replicas{deployment=\"web\"}");
+    EXPECT_EQ(traffic->min_r2, 0.7);
+    EXPECT_FALSE(config->forecasts[1].traffic);
+
+    const auto bad = parse_config(R"yaml(sources:
+  - name: prom
+    prometheus: {url: "http://prometheus:9090"}
+forecasts:
+  - {name: a, source: prom, query: up, traffic: {drivers: [], replicas: {source: prom, query: up}}}
+  - {name: b, source: prom, query: up, traffic: {drivers: [{source: nope, query: up}]}}
+  - {name: c, source: prom, query: up, traffic: {drivers: [{source: prom, query: "sum("}], replicas: {source: prom, query: up}, minR2: 2}}
+  - {name: d, source: prom, query: up, traffic: {drivers: [{source: prom, query: up, step: 1m}], replicas: {source: prom, query: up}, lag: 1}}
+)yaml",
+                                  "t.yaml");
+    ASSERT_FALSE(bad);
+    const std::vector<std::string> expected = {
+        "t.yaml:5: forecast a.traffic.drivers must be a list of at least one series",
+        "t.yaml:6: forecast b.traffic.drivers[0] refers to unknown source \"nope\"",
+        "t.yaml:6: forecast b.traffic.replicas is required: the series of the workload's replica count",
+        "t.yaml:7: forecast c.traffic.drivers[0]: invalid prometheus query: unclosed '(' at offset 3",
+        "t.yaml:7: forecast c.traffic.minR2 must be a number in [-1, 1], got \"2\"",
+        "t.yaml:8: unknown key \"lag\" in forecast d.traffic (known: drivers, replicas, minR2)",
+        "t.yaml:8: unknown key \"step\" in forecast d.traffic.drivers[0] (known: source, query)",
+    };
+    const auto& got = bad.error();
+    for (std::size_t i = 0; i < std::max(got.size(), expected.size()); ++i) {
+        EXPECT_EQ(i < got.size() ? got[i] : "", i < expected.size() ? expected[i] : "") << i;
+    }
+}
+
 TEST(ConfigTest, ReportsEveryProblemWithFileAndLine)
 {
     const auto config = parse_config(R"(sources:

@@ -449,6 +449,73 @@ TEST_F(ForecastingFixture, TheDebugViewOfAColdStartAndOfAPassThrough)
     EXPECT_EQ(values.back(), 3.0);
 }
 
+/// A workload over a day: requests in a daily cycle with some jitter, the replicas a reactive
+/// autoscaler keeps, usage 0.1 per pod + 0.002 per request, and a series unrelated to it.
+struct TrafficWorkload {
+    static double requests(system_clock::time_point t)
+    {
+        const double s = static_cast<double>(unix_seconds(t));
+        return 2000.0 + 1500.0 * std::sin(2.0 * std::numbers::pi * s / 86400.0) + 100.0 * std::sin(s * 0.37);
+    }
+    static double pods(system_clock::time_point t) { return std::ceil(requests(t) / 400.0); }
+    static double usage(system_clock::time_point t) { return 0.1 * pods(t) + 0.002 * requests(t); }
+    static double unrelated(system_clock::time_point t)
+    {
+        const double s = static_cast<double>(unix_seconds(t));
+        return 50.0 + 10.0 * std::sin(s * 0.77) * std::cos(s * 0.13);
+    }
+};
+
+ForecastConfig traffic_forecast(const std::string& name, const std::string& driver)
+{
+    ForecastConfig config = forecast(name, "cpu");
+    config.traffic = TrafficConfig{{{"fake", driver}}, {"fake", "pods"}, 0.5};
+    return config;
+}
+
+TEST_F(ForecastingFixture, ATrafficForecastServesUsageFromItsDriversAndFallsBackWhenTheyExplainNothing)
+{
+    source->set("cpu", TrafficWorkload::usage);
+    source->set("req", TrafficWorkload::requests);
+    source->set("pods", TrafficWorkload::pods);
+    source->set("noise", TrafficWorkload::unrelated);
+    ASSERT_TRUE(registry.register_forecast(traffic_forecast("by_traffic", "req")));
+    ASSERT_TRUE(registry.register_forecast(traffic_forecast("by_noise", "noise")));
+    tick(0s); // one poll backfills a day of each series; the fitter fits both
+    const auto by_traffic = registry.find_forecast("by_traffic");
+    ASSERT_TRUE(by_traffic);
+    const ForecastStatus status = by_traffic->status();
+    ASSERT_EQ(status.state, ServingState::Forecast) << status.last_fit_error;
+    EXPECT_TRUE(status.model.starts_with("traffic(b0=")) << status.model;
+    EXPECT_NE(status.model.find("drivers: naive"), std::string::npos) << status.model;
+    // naive holds the requests at their last value: the served usage is what they cost at the
+    // last replica count, which is the last usage.
+    const auto served = get("by_traffic");
+    ASSERT_TRUE(served) << served.error().message;
+    EXPECT_NEAR(served->front().value, TrafficWorkload::usage(clock.now()), 0.05);
+    const ForecastStatus noise = registry.find_forecast("by_noise")->status();
+    EXPECT_TRUE(noise.model.starts_with("direct (traffic: held-out R² ")) << noise.model;
+    EXPECT_NE(noise.model.find("below minR2 0.5): naive"), std::string::npos) << noise.model;
+    // The debug view shows the traffic settings.
+    const nlohmann::json view = debug_json("by_traffic", "default", "");
+    EXPECT_EQ(view["items"][0]["settings"]["traffic"]["drivers"][0]["query"], "req");
+    EXPECT_EQ(view["items"][0]["settings"]["traffic"]["replicas"]["query"], "pods");
+    // The drivers and the replica count are kept for as long as the forecast exists.
+    EXPECT_TRUE(registry.unregister_forecast("by_traffic"));
+    EXPECT_TRUE(registry.unregister_forecast("by_noise"));
+    EXPECT_EQ(store.size(), 0U);
+}
+
+TEST_F(ForecastingFixture, ATrafficForecastOnAnUnknownSourceIsRefusedAndHoldsNothing)
+{
+    ForecastConfig config = traffic_forecast("f", "req");
+    config.traffic->replicas = {"elsewhere", "pods"};
+    const auto refused = registry.register_forecast(config);
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error(), "forecast f: traffic: unknown source \"elsewhere\"");
+    EXPECT_EQ(store.size(), 0U);
+}
+
 TEST_F(ForecastingFixture, TheDebugViewAsSvgIsOneChartPanelPerEntry)
 {
     source->set("q", [](auto) { return 5.0; });
