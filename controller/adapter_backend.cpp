@@ -11,6 +11,7 @@ adapter::ForecastConfig to_forecast_config(const DesiredForecast& forecast)
     config.ihpa = adapter::IhpaRef{forecast.namespace_, forecast.ihpa, forecast.metric};
     config.series = forecast.series;
     config.settings = forecast.settings;
+    config.traffic = forecast.traffic;
     return config;
 }
 

@@ -143,6 +143,38 @@ std::expected<SeriesSource, std::string> derive_source(const Ihpa& ihpa,
                            "(spec.metrics[].source)");
 }
 
+/// An explicit source as the adapter's series: the source resolved, the namespace expanded.
+std::expected<SeriesSource, std::string> explicit_series(const SourceCatalog& catalog, const ExplicitSource& source,
+                                                         const std::string& ns)
+{
+    auto name = resolve_source(catalog, source.kind, source.name);
+    if (!name) {
+        return std::unexpected(name.error());
+    }
+    return SeriesSource{*name, expand_namespace(source.query, ns)};
+}
+
+/// The traffic of a metric as the adapter's, each series resolved like the metric's own.
+std::expected<adapter::TrafficConfig, std::string> traffic_series(const SourceCatalog& catalog,
+                                                                 const TrafficSpec& spec, const std::string& ns)
+{
+    adapter::TrafficConfig traffic;
+    traffic.min_r2 = spec.min_r2;
+    for (std::size_t i = 0; i < spec.drivers.size(); ++i) {
+        auto driver = explicit_series(catalog, spec.drivers[i], ns);
+        if (!driver) {
+            return std::unexpected("traffic.drivers[" + std::to_string(i) + "]: " + driver.error());
+        }
+        traffic.drivers.push_back(std::move(*driver));
+    }
+    auto replicas = explicit_series(catalog, spec.replicas, ns);
+    if (!replicas) {
+        return std::unexpected("traffic.replicas: " + replicas.error());
+    }
+    traffic.replicas = std::move(*replicas);
+    return traffic;
+}
+
 } // namespace
 
 std::string forecast_id(const DesiredForecast& forecast)
@@ -190,18 +222,21 @@ std::vector<PlannedForecast> plan_forecasts(const Ihpa& ihpa, const SourceCatalo
         const TemplateMetric& metric = ihpa.metrics[i];
         const MetricForecast& wanted = ihpa.forecasts[i];
         PlannedForecast each{metric.key, std::nullopt, ""};
-        std::expected<SeriesSource, std::string> series = std::unexpected(std::string());
-        if (wanted.source) {
-            auto source = resolve_source(catalog, wanted.source->kind, wanted.source->name);
-            series = source ? std::expected<SeriesSource, std::string>(SeriesSource{
-                                  *source, expand_namespace(wanted.source->query, ihpa.namespace_)})
-                            : std::unexpected(source.error());
-        } else {
-            series = derive_source(ihpa, metric, catalog, target_selector);
+        std::expected<SeriesSource, std::string> series =
+            wanted.source ? explicit_series(catalog, *wanted.source, ihpa.namespace_)
+                          : derive_source(ihpa, metric, catalog, target_selector);
+        std::optional<adapter::TrafficConfig> traffic;
+        if (series && wanted.traffic) {
+            auto resolved = traffic_series(catalog, *wanted.traffic, ihpa.namespace_);
+            if (resolved) {
+                traffic = std::move(*resolved);
+            } else {
+                series = std::unexpected(resolved.error());
+            }
         }
         if (series) {
-            each.forecast = DesiredForecast{kForecastMetricName, ihpa.namespace_, ihpa.name,
-                                            metric.key,          *series,         wanted.settings};
+            each.forecast = DesiredForecast{kForecastMetricName, ihpa.namespace_, ihpa.name, metric.key,
+                                            *series,             wanted.settings, traffic};
         } else {
             each.problem = series.error();
         }

@@ -25,7 +25,7 @@ using SeriesSource = adapter::SeriesRef;
 /// One forecast series an IHPA asks the adapter's forecast registry for. Maps 1:1 to the
 /// adapter's `ForecastConfig` with `ihpa` set: `name` → name, (`namespace_`, `ihpa`,
 /// `metric`) → `IhpaRef`, `series` → `SeriesRef`, `settings` → `ForecastSettings` (same
-/// fields), no extra labels.
+/// fields), `traffic` → `TrafficConfig`, no extra labels.
 struct DesiredForecast {
     std::string name = kForecastMetricName;
     std::string namespace_;
@@ -33,6 +33,7 @@ struct DesiredForecast {
     std::string metric; ///< the metric key
     SeriesSource series;
     ForecastSettings settings;
+    std::optional<adapter::TrafficConfig> traffic; ///< the metric's drivers, when it has them
     bool operator==(const DesiredForecast&) const = default;
 };
 

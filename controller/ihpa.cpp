@@ -209,6 +209,7 @@ std::optional<ExplicitSource> parse_source(const json& source, const std::string
         problems.push_back(path + ": must be an object");
         return std::nullopt;
     }
+    const std::size_t problems_before = problems.size();
     std::optional<ExplicitSource> parsed;
     for (const auto& [kind, value] : source.items()) {
         if (kind != "prometheus" && kind != "datadog" && kind != "redis" && kind != "replay") {
@@ -244,10 +245,56 @@ std::optional<ExplicitSource> parse_source(const json& source, const std::string
         each.query = query->get<std::string>();
         parsed = std::move(each);
     }
-    if (!parsed && problems.empty()) {
+    if (!parsed && problems.size() == problems_before) {
         problems.push_back(path + ": give one of prometheus, datadog, redis, replay");
     }
     return parsed;
+}
+
+/// `spec.metrics[i].traffic`: `drivers` (sources, at least one), `replicas` (a source) and `minR2`.
+std::optional<TrafficSpec> parse_traffic(const json& traffic, const std::string& path, Problems& problems)
+{
+    if (!traffic.is_object()) {
+        problems.push_back(path + ": must be an object");
+        return std::nullopt;
+    }
+    const std::size_t problems_before = problems.size();
+    TrafficSpec spec;
+    for (const auto& [name, value] : traffic.items()) {
+        if (name == "drivers") {
+            if (!value.is_array() || value.empty()) {
+                problems.push_back(path + ".drivers: must be a list of at least one source");
+                continue;
+            }
+            for (std::size_t i = 0; i < value.size(); ++i) {
+                if (auto driver = parse_source(value[i], path + ".drivers[" + std::to_string(i) + "]", problems)) {
+                    spec.drivers.push_back(std::move(*driver));
+                }
+            }
+        } else if (name == "replicas") {
+            if (auto replicas = parse_source(value, path + ".replicas", problems)) {
+                spec.replicas = std::move(*replicas);
+            }
+        } else if (name == "minR2") {
+            if (!value.is_number() || value.get<double>() < -1.0 || value.get<double>() > 1.0) {
+                problems.push_back(path + ".minR2: must be a number between -1 and 1");
+            } else {
+                spec.min_r2 = value.get<double>();
+            }
+        } else {
+            problems.push_back(path + ": unknown key \"" + name + "\" (known: drivers, replicas, minR2)");
+        }
+    }
+    if (!traffic.contains("drivers")) {
+        problems.push_back(path + ".drivers: required (the series that drive the metric)");
+    }
+    if (!traffic.contains("replicas")) {
+        problems.push_back(path + ".replicas: required (the series of the workload's replica count)");
+    }
+    if (problems.size() != problems_before) {
+        return std::nullopt;
+    }
+    return spec;
 }
 
 /// `spec.template`: metadata (labels and annotations) and the HPA spec.
@@ -311,7 +358,7 @@ void parse_forecasts(const json& spec, Ihpa& ihpa, Problems& problems)
     const auto checked = check_settings(defaults, "spec.forecast");
     problems.insert(problems.end(), checked.begin(), checked.end());
     for (const TemplateMetric& metric : ihpa.metrics) {
-        ihpa.forecasts.push_back(MetricForecast{metric.key, defaults, std::nullopt});
+        ihpa.forecasts.push_back(MetricForecast{metric.key, defaults, std::nullopt, std::nullopt});
     }
     const auto overrides = spec.find("metrics");
     if (overrides == spec.end()) {
@@ -356,9 +403,11 @@ void parse_forecasts(const json& spec, Ihpa& ihpa, Problems& problems)
                 problems.insert(problems.end(), more.begin(), more.end());
             } else if (name == "source") {
                 target->source = parse_source(value, path + ".source", problems);
+            } else if (name == "traffic") {
+                target->traffic = parse_traffic(value, path + ".traffic", problems);
             } else if (name != "key") {
                 problems.push_back(path + ": unknown key \"" + name +
-                                   "\" (known: key, forecast, source)");
+                                   "\" (known: key, forecast, source, traffic)");
             }
         }
     }

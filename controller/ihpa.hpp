@@ -47,12 +47,21 @@ struct ExplicitSource {
     std::string query; ///< with `<<.Namespace>>` still in it
 };
 
+/// `spec.metrics[].traffic`: the series that drive a metric (its usage is then forecast from
+/// their forecasts, adapter `TrafficConfig`) and the series of the workload's replica count.
+struct TrafficSpec {
+    std::vector<ExplicitSource> drivers; ///< at least one
+    ExplicitSource replicas;
+    double min_r2 = 0.5; ///< in [-1, 1]
+};
+
 /// What an IHPA asks for one metric: its forecast settings (defaults and overrides applied)
-/// and its source, when given.
+/// and its source and traffic, when given.
 struct MetricForecast {
     std::string key;
     ForecastSettings settings;
     std::optional<ExplicitSource> source;
+    std::optional<TrafficSpec> traffic;
 };
 
 /// An IntelligentHorizontalPodAutoscaler as the controller reads it from the apiserver.

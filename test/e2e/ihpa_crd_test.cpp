@@ -51,7 +51,13 @@ protected:
 
 TEST_F(IhpaCrdTest, AcceptsAValidIhpaAndListsItWithItsColumns)
 {
-    const std::string path = plane().file("valid.json", valid_ihpa("shop").dump());
+    json shop = valid_ihpa("shop");
+    // A metric forecast from its traffic passes the schema too.
+    shop["spec"]["metrics"][0]["traffic"] = {
+        {"drivers", {{{"prometheus", {{"query", "sum(rate(http_requests_total[2m]))"}}}}}},
+        {"replicas", {{"prometheus", {{"query", "kube_deployment_status_replicas{deployment=\"web\"}"}}}}},
+        {"minR2", 0.6}};
+    const std::string path = plane().file("valid.json", shop.dump());
     const auto [dry_status, dry] = plane().kubectl("apply --dry-run=server -f " + path);
     ASSERT_EQ(dry_status, 0) << dry;
     const auto [status, applied] = plane().kubectl("apply -f " + path);
@@ -102,6 +108,16 @@ TEST_F(IhpaCrdTest, RejectsInvalidSpecsWithTheApiserversMessage)
          "External metrics take a Value or AverageValue target"},
         {"uppercase key", [](json& o) { o["spec"]["metrics"][0]["key"] = "HTTP"; },
          "spec.metrics[0].key in body should match"},
+        {"traffic driver with two kinds",
+         [](json& o) {
+             o["spec"]["metrics"][0]["traffic"] = {
+                 {"drivers", {{{"prometheus", {{"query", "a"}}}, {"redis", {{"query", "LLEN a"}}}}}},
+                 {"replicas", {{"prometheus", {{"query", "b"}}}}}};
+         },
+         "a source sets exactly one of prometheus, datadog, redis, replay"},
+        {"traffic without replicas",
+         [](json& o) { o["spec"]["metrics"][0]["traffic"] = {{"drivers", {{{"prometheus", {{"query", "a"}}}}}}}; },
+         "spec.metrics[0].traffic.replicas: Required value"},
     };
     for (const Case& c : cases) {
         SCOPED_TRACE(c.name);

@@ -131,6 +131,37 @@ TEST(PlanForecasts, TakesTheExplicitSourceOrDerivesOne)
     }
 }
 
+TEST(PlanForecasts, ResolvesTheTrafficOfAMetricLikeItsSource)
+{
+    const json traffic = {{"drivers", {{{"prometheus", {{"query", "sum(rate(http_requests_total{namespace=\"<<.Namespace>>\"}[2m]))"}}}},
+                                       {{"redis", {{"query", "LLEN inflow"}}}}}},
+                          {"replicas", {{"prometheus", {{"query", "kube_deployment_status_replicas{deployment=\"web\"}"}}}}},
+                          {"minR2", 0.6}};
+    json object = ihpa_object(json::array({cpu_utilization(60)}),
+                              {{"metrics", {{{"key", "cpu"}, {"traffic", traffic}}}}});
+    const auto ihpa = parse_ihpa(object);
+    ASSERT_TRUE(ihpa) << ihpa.error()[0];
+    SourceCatalog catalog = prometheus_catalog();
+    catalog.sources = {{"prom", "prometheus"}, {"queues", "redis"}};
+    const auto plan = plan_forecasts(*ihpa, catalog, "app=web");
+    ASSERT_TRUE(plan[0].forecast) << plan[0].problem;
+    const auto& planned = plan[0].forecast->traffic;
+    ASSERT_TRUE(planned);
+    ASSERT_EQ(planned->drivers.size(), 2U);
+    EXPECT_EQ(planned->drivers[0], (SeriesSource{"prom", "sum(rate(http_requests_total{namespace=\"default\"}[2m]))"}));
+    EXPECT_EQ(planned->drivers[1], (SeriesSource{"queues", "LLEN inflow"}));
+    EXPECT_EQ(planned->replicas, (SeriesSource{"prom", "kube_deployment_status_replicas{deployment=\"web\"}"}));
+    EXPECT_EQ(planned->min_r2, 0.6);
+    // The metric's own series is derived as without traffic: the workload's total cpu.
+    EXPECT_EQ(plan[0].forecast->series.source, "prom");
+
+    // A driver of a kind the adapter lacks is the metric's problem, named by its place.
+    catalog.sources = {{"prom", "prometheus"}};
+    const auto missing = plan_forecasts(*ihpa, catalog, "app=web");
+    EXPECT_FALSE(missing[0].forecast);
+    EXPECT_EQ(missing[0].problem, "traffic.drivers[1]: the adapter has no redis source");
+}
+
 TEST(PlanForecasts, PodNamePatternsEscapeTheWorkloadName)
 {
     EXPECT_EQ(resource_query("cpu", "ns", "Deployment", "api.v2", ""),
@@ -141,7 +172,7 @@ TEST(PlanForecasts, PodNamePatternsEscapeTheWorkloadName)
 
 DesiredForecast forecast(const std::string& metric, const std::string& query)
 {
-    return {"ihpa-forecast", "default", "web", metric, {"prom", query}, {}};
+    return {"ihpa-forecast", "default", "web", metric, {"prom", query}, {}, std::nullopt};
 }
 
 TEST(DiffForecasts, RegistersNewAndChangedAndRemovesGoneOnes)
