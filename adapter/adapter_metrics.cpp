@@ -127,6 +127,14 @@ std::string render_adapter_metrics(const ForecastRegistry& registry,
             coverage.sample(row.labels, *row.status.coverage);
         }
     }
+    Family traffic_r2(out, "ihpa_forecast_traffic_r2",
+                      "Held-out R² of the traffic model of a traffic-driven forecast (below its minR2 the "
+                      "usage is forecast directly).");
+    for (const Row& row : rows) {
+        if (row.status.traffic_r2) {
+            traffic_r2.sample(row.labels, *row.status.traffic_r2);
+        }
+    }
     const auto pollers = registry.pollers();
     Family up(out, "ihpa_source_up", "1 when the source's last poll succeeded.");
     for (const auto& poller : pollers) {

@@ -83,6 +83,7 @@ AdapterForecastBackend::status(const std::vector<DesiredForecast>& forecasts,
         each.model = figures.model;
         each.rel_mae = figures.rel_mae;
         each.coverage = figures.coverage;
+        each.traffic_r2 = figures.traffic_r2;
         each.last_fit = figures.last_fit;
         if (each.state == "notFitted" && !figures.last_fit_error.empty()) {
             each.message = "the last fit failed: " + figures.last_fit_error;

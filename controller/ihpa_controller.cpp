@@ -84,7 +84,7 @@ kube::Json without_figures(kube::Json status)
 {
     if (status.contains("metrics") && status["metrics"].is_array()) {
         for (kube::Json& metric : status["metrics"]) {
-            for (const char* key : {"current", "forecast", "relMAE", "coverage", "lastFit"}) {
+            for (const char* key : {"current", "forecast", "relMAE", "coverage", "trafficR2", "lastFit"}) {
                 metric.erase(key);
             }
         }

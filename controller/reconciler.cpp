@@ -152,6 +152,9 @@ json metrics_status(const std::vector<MetricOutcome>& outcomes, const ReconcileI
             if (figures.coverage) {
                 item["coverage"] = *figures.coverage;
             }
+            if (figures.traffic_r2) {
+                item["trafficR2"] = *figures.traffic_r2;
+            }
             if (figures.last_fit) {
                 item["lastFit"] = common::rfc3339(*figures.last_fit);
             }

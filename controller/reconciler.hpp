@@ -23,6 +23,7 @@ struct ForecastStatus {
     std::string model;             ///< the fitted model, empty before the first fit
     std::optional<double> rel_mae; ///< live relative MAE
     std::optional<double> coverage; ///< live 10-90 % band coverage
+    std::optional<double> traffic_r2; ///< held-out R² of a traffic-driven forecast's model
     std::optional<std::chrono::system_clock::time_point> last_fit;
     std::string message; ///< why the state is not `forecast`, when it is not
 };

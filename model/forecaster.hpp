@@ -6,6 +6,7 @@
 
 #include <expected>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace ihpa::model {
@@ -37,6 +38,9 @@ struct FitStats {
     Eigen::Index n_obs = 0;   ///< number of finite observations used
     std::string description;  ///< model name plus chosen parameters, e.g. "holtWinters(a=0.3,...)"
     Eigen::VectorXd parameters; ///< the fitted parameters, in the order of the description
+    /// For a forecast of usage from its traffic: the held-out R² of the traffic model, also
+    /// when it was too low and the usage was forecast directly. Empty for every other model.
+    std::optional<double> traffic_r2;
 };
 
 /// An immutable fitted model (the "results" object). Thread-safe: every method is const.

@@ -132,7 +132,8 @@ bool ForecastState::refit(std::chrono::system_clock::time_point now)
     const bool fitted = attempt.outcome == model::FitAttempt::Outcome::Fitted;
     if (fitted) {
         fit_.store(std::make_shared<const FitResult>(
-            FitResult{std::move(attempt.anchored), attempt.model->stats().description, now}));
+            FitResult{std::move(attempt.anchored), attempt.model->stats().description, now,
+                      attempt.model->stats().traffic_r2}));
     }
     const std::lock_guard lock(mutex_);
     next_attempt_ = attempt.next_attempt;
@@ -172,6 +173,7 @@ ForecastStatus ForecastState::status() const
     if (const auto fit = fit_.load()) {
         status.model = fit->description;
         status.last_fit = fit->fitted_at;
+        status.traffic_r2 = fit->traffic_r2;
     }
     const std::lock_guard lock(mutex_);
     status.served = last_served_;

@@ -32,6 +32,7 @@ struct FitResult {
     model::AnchoredForecast anchored;
     std::string description; ///< model and parameters
     std::chrono::system_clock::time_point fitted_at;
+    std::optional<double> traffic_r2; ///< a traffic-driven forecast's held-out R² (FitStats)
 };
 
 /// What `/metrics` shows of a forecast.
@@ -45,6 +46,7 @@ struct ForecastStatus {
     std::string last_fit_error;
     std::optional<double> rel_mae;
     std::optional<double> coverage;
+    std::optional<double> traffic_r2; ///< of the model in use, for a traffic-driven forecast
     std::size_t scored = 0;
     std::size_t pending = 0;      ///< predictions waiting for their actual
 };

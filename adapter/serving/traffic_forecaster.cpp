@@ -13,10 +13,11 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 /// Another model's forecast under a description of its own.
 class Described final : public model::FittedModel {
 public:
-    Described(std::shared_ptr<const model::FittedModel> inner, std::string description)
+    Described(std::shared_ptr<const model::FittedModel> inner, std::string description, std::optional<double> r2)
         : inner_(std::move(inner)), stats_(inner_->stats())
     {
         stats_.description = std::move(description);
+        stats_.traffic_r2 = r2;
     }
     [[nodiscard]] model::Forecast forecast(Eigen::Index steps) const override { return inner_->forecast(steps); }
     [[nodiscard]] const model::FitStats& stats() const override { return stats_; }
@@ -118,14 +119,14 @@ TrafficForecaster::TrafficForecaster(std::vector<std::shared_ptr<StoredSeries>> 
 }
 
 std::expected<std::shared_ptr<const model::FittedModel>, model::ModelError>
-TrafficForecaster::direct(const model::Series& usage, const std::string& reason) const
+TrafficForecaster::direct(const model::Series& usage, const std::string& reason, std::optional<double> r2) const
 {
     auto fitted = inner_->fit(usage);
     if (!fitted) {
         return fitted;
     }
     return std::make_shared<const Described>(*fitted, "direct (traffic: " + reason + "): " +
-                                                          (*fitted)->stats().description);
+                                                          (*fitted)->stats().description, r2);
 }
 
 std::expected<std::shared_ptr<const model::FittedModel>, model::ModelError>
@@ -138,11 +139,11 @@ TrafficForecaster::fit(const model::Series& usage) const
     const model::Series replicas = aligned_series(*replicas_, usage);
     auto traffic = model::fit_traffic_model(usage, replicas, drivers);
     if (!traffic) {
-        return direct(usage, traffic.error().message);
+        return direct(usage, traffic.error().message, std::nullopt);
     }
     const double r2 = traffic->quality().r2;
     if (!(r2 >= min_r2_)) {
-        return direct(usage, "held-out R² " + text(r2) + " below minR2 " + text(min_r2_));
+        return direct(usage, "held-out R² " + text(r2) + " below minR2 " + text(min_r2_), r2);
     }
     std::vector<DriverFit> fits;
     std::string driver_descriptions;
@@ -150,7 +151,7 @@ TrafficForecaster::fit(const model::Series& usage) const
         auto [history, behind] = without_trailing_gaps(drivers[k]);
         auto fitted = inner_->fit(history);
         if (!fitted) {
-            return direct(usage, "driver " + std::to_string(k + 1) + ": " + fitted.error().message);
+            return direct(usage, "driver " + std::to_string(k + 1) + ": " + fitted.error().message, r2);
         }
         driver_descriptions += (k > 0 ? "; " : "") + (*fitted)->stats().description;
         fits.push_back({std::move(*fitted), behind});
@@ -175,6 +176,7 @@ TrafficForecaster::fit(const model::Series& usage) const
     stats.n_obs = traffic->quality().rows;
     stats.aic = kNaN;
     stats.description = traffic->description() + " drivers: " + driver_descriptions;
+    stats.traffic_r2 = r2;
     return std::make_shared<const TrafficFit>(std::move(*traffic), std::move(fits), pods, residual,
                                               usage.time_at(usage.size()), usage.step_seconds, std::move(stats));
 }

@@ -27,7 +27,7 @@ public:
 
 private:
     [[nodiscard]] std::expected<std::shared_ptr<const model::FittedModel>, model::ModelError>
-    direct(const model::Series& usage, const std::string& reason) const;
+    direct(const model::Series& usage, const std::string& reason, std::optional<double> r2) const;
 
     std::vector<std::shared_ptr<StoredSeries>> drivers_;
     std::shared_ptr<StoredSeries> replicas_;

@@ -245,6 +245,7 @@ forecasts:
     EXPECT_TRUE(model.starts_with("traffic(b0=")) << model;
     EXPECT_NE(model.find("drivers: naive"), std::string::npos) << model;
     EXPECT_EQ(item["settings"]["traffic"]["replicas"]["source"], "pods");
+    EXPECT_GT(metric_value(serve.port, "ihpa_forecast_traffic_r2", "forecast=\"web_cpu_forecast\""), 0.9);
     int status = 0;
     const auto served = get_metric(serve.port, "web_cpu_forecast", &status);
     ASSERT_TRUE(served && status == 200) << status;

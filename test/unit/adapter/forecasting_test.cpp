@@ -487,6 +487,8 @@ TEST_F(ForecastingFixture, ATrafficForecastServesUsageFromItsDriversAndFallsBack
     const ForecastStatus status = by_traffic->status();
     ASSERT_EQ(status.state, ServingState::Forecast) << status.last_fit_error;
     EXPECT_TRUE(status.model.starts_with("traffic(b0=")) << status.model;
+    ASSERT_TRUE(status.traffic_r2);
+    EXPECT_GT(*status.traffic_r2, 0.9);
     EXPECT_NE(status.model.find("drivers: naive"), std::string::npos) << status.model;
     // naive holds the requests at their last value: the served usage is what they cost at the
     // last replica count, which is the last usage.
@@ -495,6 +497,8 @@ TEST_F(ForecastingFixture, ATrafficForecastServesUsageFromItsDriversAndFallsBack
     EXPECT_NEAR(served->front().value, TrafficWorkload::usage(clock.now()), 0.05);
     const ForecastStatus noise = registry.find_forecast("by_noise")->status();
     EXPECT_TRUE(noise.model.starts_with("direct (traffic: held-out R² ")) << noise.model;
+    ASSERT_TRUE(noise.traffic_r2); // the R² that sent it back to the direct forecast
+    EXPECT_LT(*noise.traffic_r2, 0.5);
     EXPECT_NE(noise.model.find("below minR2 0.5): naive"), std::string::npos) << noise.model;
     // The debug view shows the traffic settings.
     const nlohmann::json view = debug_json("by_traffic", "default", "");

@@ -151,6 +151,11 @@ TEST(Reconciler, StatusCarriesTheAdaptersFiguresPerMetric)
                          {"message", "the HPA was able to compute the replica count"}}}}};
     const ReconcileResult result = reconcile(input);
     const json& status = *result.status;
+    // A traffic-driven forecast adds its model's held-out R².
+    ReconcileInput traffic = input;
+    traffic.forecasts["cpu"].traffic_r2 = 0.93;
+    EXPECT_EQ((*reconcile(traffic).status)["metrics"][0]["trafficR2"], 0.93);
+    EXPECT_FALSE(status["metrics"][0].contains("trafficR2"));
     EXPECT_EQ(status["observedGeneration"], 3);
     EXPECT_EQ(status["hpaName"], "ihpa-web");
     EXPECT_EQ(status["currentReplicas"], 3);
