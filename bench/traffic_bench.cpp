@@ -13,7 +13,9 @@
 // total usage are scored by their mean absolute error relative to naive's (usage at the origin):
 //   direct   `auto` fitted on the usage history;
 //   traffic  `auto` fitted on the request history, mapped to usage by fit_traffic_model (refitted
-//            daily on the history) at the origin's replica count.
+//            daily on the history) at the origin's replica count;
+// and two ablations of traffic: without the time-of-day/day-of-week effects ("no clock") and
+// without carrying the origin's residual forward ("no carry").
 // Prints one row per trace and the geometric means, with the traffic model's fit (R², β).
 #include "common/file.hpp"
 #include "common/time_series_csv.hpp"
@@ -83,6 +85,8 @@ struct Scores {
     std::array<double, kHorizons.size()> naive{};
     std::array<double, kHorizons.size()> direct{};
     std::array<double, kHorizons.size()> traffic{};
+    std::array<double, kHorizons.size()> no_clock{};
+    std::array<double, kHorizons.size()> no_carry{};
     Eigen::Index origins = 0;
     double r2 = 0.0; ///< of the last traffic model fitted
     std::string description;
@@ -105,16 +109,23 @@ std::optional<Scores> score(const Workload& w, const model::Forecaster& forecast
     const Eigen::Index max_h = kHorizons.back();
     Scores s;
     std::optional<model::TrafficModel> traffic_model;
+    std::optional<model::TrafficModel> clockless_model;
+    model::TrafficModelOptions clockless;
+    clockless.profile_shrinkage = 1e15; // every bucket's effect shrunk to nothing
     for (Eigen::Index origin = first; origin + max_h <= n; origin += kOriginStride) {
         // The history ends at the origin's point, index origin - 1.
         if (!traffic_model || (origin - first) % kRefitStride < kOriginStride) {
             auto fitted = model::fit_traffic_model(prefix(w.usage, origin), prefix(w.replicas, origin),
                                                    {prefix(w.requests, origin)});
-            if (!fitted) {
-                std::fprintf(stderr, "traffic model: %s\n", fitted.error().message.c_str());
+            auto without_clock = model::fit_traffic_model(prefix(w.usage, origin), prefix(w.replicas, origin),
+                                                          {prefix(w.requests, origin)}, clockless);
+            if (!fitted || !without_clock) {
+                std::fprintf(stderr, "traffic model: %s\n",
+                             (fitted ? without_clock.error() : fitted.error()).message.c_str());
                 return std::nullopt;
             }
             traffic_model = std::move(*fitted);
+            clockless_model = std::move(*without_clock);
         }
         const auto direct = forecaster.fit(prefix(w.usage, origin));
         const auto requests = forecaster.fit(prefix(w.requests, origin));
@@ -125,10 +136,15 @@ std::optional<Scores> score(const Workload& w, const model::Forecaster& forecast
         const model::Forecast d = (*direct)->forecast(max_h);
         const double pods = w.replicas.values[origin - 1];
         const Eigen::VectorXd traffic_per_pod = Eigen::VectorXd::Constant(1, w.requests.values[origin - 1] / pods);
-        const double residual = traffic_model->residual(w.usage.values[origin - 1] / pods, traffic_per_pod,
-                                                        w.usage.time_at(origin - 1));
-        const model::Forecast t = traffic_model->forecast_usage(
-            {{(*requests)->forecast(max_h)}, pods, residual, w.usage.time_at(origin), w.usage.step_seconds, max_h});
+        const auto forecast_with = [&](const model::TrafficModel& m, bool carry) {
+            const double residual =
+                carry ? m.residual(w.usage.values[origin - 1] / pods, traffic_per_pod, w.usage.time_at(origin - 1)) : 0.0;
+            return m.forecast_usage(
+                {{(*requests)->forecast(max_h)}, pods, residual, w.usage.time_at(origin), w.usage.step_seconds, max_h});
+        };
+        const model::Forecast t = forecast_with(*traffic_model, true);
+        const model::Forecast c = forecast_with(*clockless_model, true);
+        const model::Forecast r = forecast_with(*traffic_model, false);
         const double last = w.usage.values[origin - 1];
         for (std::size_t k = 0; k < kHorizons.size(); ++k) {
             const Eigen::Index h = kHorizons[k];
@@ -136,6 +152,8 @@ std::optional<Scores> score(const Workload& w, const model::Forecaster& forecast
             s.naive[k] += std::abs(actual - last);
             s.direct[k] += std::abs(actual - d.mean[h - 1]);
             s.traffic[k] += std::abs(actual - t.mean[h - 1]);
+            s.no_clock[k] += std::abs(actual - c.mean[h - 1]);
+            s.no_carry[k] += std::abs(actual - r.mean[h - 1]);
         }
         ++s.origins;
     }
@@ -157,9 +175,9 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "auto: %s\n", forecaster.error().message.c_str());
         return 1;
     }
-    std::printf("%-24s %7s %8s %8s %7s  %s\n", "trace", "origins", "direct", "traffic", "r2", "traffic model (last fit)");
-    double log_direct = 0.0;
-    double log_traffic = 0.0;
+    std::printf("%-24s %7s %8s %8s %8s %8s %7s  %s\n", "trace", "origins", "direct", "traffic", "no-clock", "no-carry",
+                "r2", "traffic model (last fit)");
+    std::array<double, 4> log_sums{};
     int traces = 0;
     for (int a = 1; a < argc; ++a) {
         const std::filesystem::path path(argv[a]);
@@ -181,15 +199,20 @@ int main(int argc, char** argv)
         if (!scores) {
             return 1;
         }
-        const double direct = rel_mae(scores->direct, scores->naive);
-        const double traffic = rel_mae(scores->traffic, scores->naive);
-        log_direct += std::log(direct);
-        log_traffic += std::log(traffic);
+        const std::array<double, 4> rel{rel_mae(scores->direct, scores->naive), rel_mae(scores->traffic, scores->naive),
+                                        rel_mae(scores->no_clock, scores->naive), rel_mae(scores->no_carry, scores->naive)};
+        for (std::size_t k = 0; k < rel.size(); ++k) {
+            log_sums[k] += std::log(rel[k]);
+        }
         ++traces;
-        std::printf("%-24s %7ld %8.3f %8.3f %7.3f  %s\n", path.stem().c_str(), static_cast<long>(scores->origins), direct,
-                    traffic, scores->r2, scores->description.c_str());
+        std::printf("%-24s %7ld %8.3f %8.3f %8.3f %8.3f %7.3f  %s\n", path.stem().c_str(),
+                    static_cast<long>(scores->origins), rel[0], rel[1], rel[2], rel[3], scores->r2,
+                    scores->description.c_str());
     }
-    std::printf("%-24s %7s %8.3f %8.3f\n", "geometric mean", "", std::exp(log_direct / traces),
-                std::exp(log_traffic / traces));
+    std::printf("%-24s %7s", "geometric mean", "");
+    for (const double sum : log_sums) {
+        std::printf(" %8.3f", std::exp(sum / traces));
+    }
+    std::printf("\n");
     return 0;
 }
