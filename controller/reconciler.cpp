@@ -109,11 +109,19 @@ std::vector<MetricOutcome> evaluate_metrics(const Ihpa& ihpa,
             outcome.message = "the adapter has not reported on this forecast yet";
         } else {
             outcome.state = status->second.state;
+            const std::string& model = status->second.model;
             if (outcome.state != "forecast") {
                 outcome.reason = state_reason(outcome.state);
                 outcome.message = status->second.message.empty() ? "state " + outcome.state
                                                                  : status->second.message;
                 outcome.degraded = outcome.state == "stale" || !servable(outcome.state);
+            } else if (model.starts_with(adapter::kTrafficFallbackPrefix)) {
+                // Forecast and in use, but not from its traffic: degraded, not unready.
+                const std::size_t why = adapter::kTrafficFallbackPrefix.size();
+                outcome.reason = "TrafficFallback";
+                outcome.message = "forecast from its own history, not its traffic: " +
+                                  model.substr(why, model.find("): ", why) - why);
+                outcome.degraded = true;
             }
         }
         outcome.in_use = ihpa.mode == Mode::Auto && outcome.entry && plan[i].forecast &&
@@ -164,12 +172,18 @@ json metrics_status(const std::vector<MetricOutcome>& outcomes, const ReconcileI
     return list;
 }
 
-/// `key: message` of the outcomes that have a reason, joined.
+/// Whether an outcome keeps its metric from being forecast (a traffic fallback is still forecast).
+bool not_forecast(const MetricOutcome& o)
+{
+    return !o.reason.empty() && o.state != "forecast";
+}
+
+/// `key: message` of the outcomes that are not forecast (or, `degraded_only`, that are degraded), joined.
 std::string problems_text(const std::vector<MetricOutcome>& outcomes, bool degraded_only)
 {
     std::string text;
     for (const MetricOutcome& outcome : outcomes) {
-        if (!outcome.reason.empty() && (!degraded_only || outcome.degraded)) {
+        if (degraded_only ? outcome.degraded : not_forecast(outcome)) {
             text += (text.empty() ? "" : "; ") + outcome.key + ": " + outcome.message;
         }
     }
@@ -180,8 +194,7 @@ std::string problems_text(const std::vector<MetricOutcome>& outcomes, bool degra
 /// read by the HPA); the reason is the first metric's that is not.
 Condition forecast_ready(const Ihpa& ihpa, const std::vector<MetricOutcome>& outcomes)
 {
-    const auto first = std::find_if(outcomes.begin(), outcomes.end(),
-                                    [](const MetricOutcome& o) { return !o.reason.empty(); });
+    const auto first = std::find_if(outcomes.begin(), outcomes.end(), not_forecast);
     if (first != outcomes.end()) {
         std::string used;
         for (const MetricOutcome& outcome : outcomes) {

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace ihpa::adapter {
@@ -73,6 +74,10 @@ struct TrafficConfig {
     double min_r2 = 0.5;            ///< below it (held out) the metric is forecast directly
     bool operator==(const TrafficConfig&) const = default;
 };
+
+/// How the model description of a traffic-driven forecast begins when the metric is forecast
+/// directly instead: `direct (traffic: <why>): <the direct model>`.
+inline constexpr std::string_view kTrafficFallbackPrefix = "direct (traffic: ";
 
 struct ForecastConfig {
     std::string name;             ///< wire name; "ihpa-forecast" for IHPA entries

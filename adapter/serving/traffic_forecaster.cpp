@@ -1,5 +1,7 @@
 #include "adapter/serving/traffic_forecaster.hpp"
 
+#include "adapter/config/config.hpp"
+
 #include <cmath>
 #include <iomanip>
 #include <limits>
@@ -125,8 +127,8 @@ TrafficForecaster::direct(const model::Series& usage, const std::string& reason,
     if (!fitted) {
         return fitted;
     }
-    return std::make_shared<const Described>(*fitted, "direct (traffic: " + reason + "): " +
-                                                          (*fitted)->stats().description, r2);
+    return std::make_shared<const Described>(
+        *fitted, std::string(kTrafficFallbackPrefix) + reason + "): " + (*fitted)->stats().description, r2);
 }
 
 std::expected<std::shared_ptr<const model::FittedModel>, model::ModelError>

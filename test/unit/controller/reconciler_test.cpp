@@ -139,6 +139,28 @@ TEST(Reconciler, UtilizationSumsEveryContainerOfEveryLivePod)
     EXPECT_EQ((*result.status)["metrics"][0]["target"], "550m");
 }
 
+TEST(Reconciler, ATrafficForecastServedFromItsOwnHistoryIsDegradedButReady)
+{
+    ReconcileInput input = input_for(ihpa_object(json::array({cpu_utilization(60)})));
+    input.forecasts["cpu"] = fitted_forecast();
+    input.forecasts["cpu"].model = "direct (traffic: held-out R² 0.31 below minR2 0.5): holtWinters";
+    input.forecasts["cpu"].traffic_r2 = 0.31;
+    const ReconcileResult result = reconcile(input);
+    const json& status = *result.status;
+    const json degraded = condition(status, "Degraded");
+    EXPECT_EQ(degraded["status"], "True");
+    EXPECT_EQ(degraded["reason"], "TrafficFallback");
+    EXPECT_EQ(degraded["message"],
+              "cpu: forecast from its own history, not its traffic: held-out R² 0.31 below minR2 0.5");
+    EXPECT_EQ(condition(status, "ForecastReady")["status"], "True");
+    EXPECT_EQ(status["metrics"][0]["inUse"], true);
+    EXPECT_EQ(status["metrics"][0]["trafficR2"], 0.31);
+    EXPECT_EQ(result.hpa["spec"]["metrics"].size(), 2U); // the forecast entry is still read
+    // A traffic fit in use is not degraded.
+    input.forecasts["cpu"].model = "traffic(b0=0.1,b=[0.002],lambda=0,clock=0.4,ar=0.2,r2=0.93) drivers: auto";
+    EXPECT_EQ(condition(*reconcile(input).status, "Degraded")["status"], "False");
+}
+
 TEST(Reconciler, StatusCarriesTheAdaptersFiguresPerMetric)
 {
     ReconcileInput input = input_for(ihpa_object(json::array({cpu_utilization(60)})));
